@@ -1,0 +1,309 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { Check, checkName, collect, isKnown, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../common/validation";
+import { KARPENTER_VERSION } from "./karpenter";
+
+/**
+ * Kubernetes versions both Amazon EKS (standard or extended support, late 2026) and
+ * Karpenter 1.14 support (https://karpenter.sh/docs/upgrading/compatibility/,
+ * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+ */
+export const SUPPORTED_KUBERNETES_VERSIONS: readonly string[] = ["1.32", "1.33", "1.34", "1.35", "1.36"];
+
+/** The longest `name`/`clusterName`: derived names (IAM roles, EventBridge rules) must fit AWS's 64-character limits. */
+export const MAX_CLUSTER_NAME_LENGTH = 32;
+
+/** Retention periods CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** NAT gateway layouts: one shared gateway (cheapest) or one per availability zone (survives an AZ outage). */
+export const NAT_GATEWAY_STRATEGIES: readonly string[] = ["Single", "OnePerAz"];
+
+/** The label on system nodes; operators, Ray heads and monitoring select it. */
+export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "ray-vllm-eks/node-pool": "system" };
+
+/** Instance families with accelerators: system nodes are CPU only, GPUs come from Karpenter. */
+const ACCELERATED_FAMILY = /^(g\d|gr\d|p\d|inf\d|trn\d|dl\d|vt\d|f\d)/;
+
+export interface LlmClusterArgs {
+    /**
+     * The EKS cluster's name, also the interruption queue's name and the value of the
+     * `karpenter.sh/discovery` tag. Lower-case letters, digits and hyphens, at most 32 characters.
+     * @default the component's resource name
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
+     */
+    clusterName?: pulumi.Input<string>;
+    /**
+     * The control plane's Kubernetes version: one of `SUPPORTED_KUBERNETES_VERSIONS`.
+     * @default "1.35"
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+     */
+    kubernetesVersion?: pulumi.Input<string>;
+    /**
+     * The VPC's IPv4 CIDR block, a network address with a prefix from /16 to /20 (pods take VPC
+     * addresses through the VPC CNI, so the VPC must be large).
+     * A plain string: the VPC's layout is decided when the program runs.
+     * @default "10.0.0.0/16"
+     * @see https://www.pulumi.com/registry/packages/awsx/api-docs/ec2/vpc/
+     */
+    vpcCidr?: string;
+    /**
+     * How many availability zones the VPC spans (2 to 6); each gets a private and a public subnet.
+     * A plain number: the VPC's layout is decided when the program runs.
+     * @default 3
+     * @see https://www.pulumi.com/registry/packages/awsx/api-docs/ec2/vpc/
+     */
+    availabilityZoneCount?: number;
+    /**
+     * NAT gateway layout for the private subnets: "OnePerAz" (highly available) or "Single" (cheaper).
+     * A plain string: the VPC's layout is decided when the program runs.
+     * @default "OnePerAz"
+     * @see https://www.pulumi.com/registry/packages/awsx/api-docs/ec2/vpc/#natgatewaystrategy
+     */
+    natGateways?: string;
+    /**
+     * IPv4 CIDRs allowed to reach the Kubernetes API's public endpoint. Empty turns the public
+     * endpoint off (the private endpoint is always on); `pulumi up` must then run from inside the VPC.
+     * "0.0.0.0/0" is refused unless `allowPublicEndpointFromAnywhere` is set.
+     * @default []
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html
+     */
+    endpointPublicAccessCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Accept "0.0.0.0/0" in `endpointPublicAccessCidrs`, exposing the API endpoint to the internet
+     * (authentication still applies). Only for throw-away clusters.
+     * @default false
+     * @see https://docs.aws.amazon.com/eks/latest/best-practices/protecting-the-infrastructure.html
+     */
+    allowPublicEndpointFromAnywhere?: pulumi.Input<boolean>;
+    /**
+     * Instance types of the on-demand system node group (CPU only: GPU nodes come from Karpenter).
+     * @default ["m7i.xlarge", "m6i.xlarge"]
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
+     */
+    systemNodeInstanceTypes?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * Minimum size of the system node group (at least 1; 2 keeps the controllers available).
+     * @default 2
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupScalingConfig.html
+     */
+    systemNodeMinSize?: pulumi.Input<number>;
+    /**
+     * Desired size of the system node group, between the minimum and the maximum.
+     * @default systemNodeMinSize
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupScalingConfig.html
+     */
+    systemNodeDesiredSize?: pulumi.Input<number>;
+    /**
+     * Maximum size of the system node group.
+     * @default 4
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupScalingConfig.html
+     */
+    systemNodeMaxSize?: pulumi.Input<number>;
+    /**
+     * Root volume size of the system nodes, in GiB.
+     * @default 50
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html
+     */
+    systemNodeDiskSizeGiB?: pulumi.Input<number>;
+    /**
+     * Days CloudWatch keeps the control-plane logs (a value CloudWatch accepts, e.g. 30, 90, 365).
+     * @default 90
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/control-plane-logs.html
+     */
+    controlPlaneLogRetentionDays?: pulumi.Input<number>;
+    /**
+     * Refuse to delete the EKS cluster until this is turned off. Turn it off before `pulumi destroy`.
+     * @default true
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html
+     */
+    deletionProtection?: pulumi.Input<boolean>;
+    /**
+     * The Karpenter chart and controller version (1.14.x is what this package is tested with).
+     * @default "1.14.1"
+     * @see https://karpenter.sh/docs/upgrading/compatibility/
+     */
+    karpenterVersion?: pulumi.Input<string>;
+    /**
+     * The namespace of the Karpenter controller.
+     * @default "kube-system"
+     * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
+     */
+    karpenterNamespace?: pulumi.Input<string>;
+    /**
+     * CPU request of each Karpenter controller replica.
+     * @default "1"
+     * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
+     */
+    karpenterControllerCpu?: pulumi.Input<string>;
+    /**
+     * Memory request and limit of each Karpenter controller replica.
+     * @default "1Gi"
+     * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
+     */
+    karpenterControllerMemory?: pulumi.Input<string>;
+    /**
+     * Tags for every AWS resource the component creates.
+     * @default {}
+     * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
+     */
+    tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
+}
+
+/** Defaults of `LlmClusterArgs` (see each field's documentation). */
+export const clusterDefaults = {
+    kubernetesVersion: "1.35",
+    vpcCidr: "10.0.0.0/16",
+    availabilityZoneCount: 3,
+    natGateways: "OnePerAz",
+    endpointPublicAccessCidrs: [] as string[],
+    allowPublicEndpointFromAnywhere: false,
+    systemNodeInstanceTypes: ["m7i.xlarge", "m6i.xlarge"],
+    systemNodeMinSize: 2,
+    systemNodeMaxSize: 4,
+    systemNodeDiskSizeGiB: 50,
+    controlPlaneLogRetentionDays: 90,
+    deletionProtection: true,
+    karpenterVersion: KARPENTER_VERSION,
+    karpenterNamespace: "kube-system",
+    karpenterControllerCpu: "1",
+    karpenterControllerMemory: "1Gi",
+    tags: {} as { [key: string]: string },
+};
+
+/** The arguments with every default filled in. */
+export type ResolvedClusterArgs = Omit<LlmClusterArgs, keyof typeof clusterDefaults> & {
+    [K in keyof typeof clusterDefaults]-?: NonNullable<LlmClusterArgs[K]>;
+};
+
+function checkInteger(argument: string, value: pulumi.Input<number> | undefined, min: number, max: number, hint: string): Check {
+    return () => {
+        if (!isKnown(value)) {
+            return undefined;
+        }
+        if (!Number.isInteger(value) || value < min || value > max) {
+            return `${argument} ${show(value)} is out of range: use a whole number from ${min} to ${max}${hint}.`;
+        }
+        return undefined;
+    };
+}
+
+function checkCidr(argument: string, value: string): string | undefined {
+    const cidr = parseIpv4Cidr(value);
+    if (!cidr) {
+        return `${argument} ${show(value)} is not an IPv4 CIDR block: write it as address/prefix, such as "203.0.113.0/24".`;
+    }
+    if (!isNetworkAddress(cidr)) {
+        return `${argument} ${show(value)} has host bits set after its prefix: use the network address "${networkOf(cidr)}".`;
+    }
+    return undefined;
+}
+
+/**
+ * Every problem with the arguments of `LlmCluster` `name`, as messages that name the argument,
+ * the value and the fix. Empty when the arguments are valid (or not yet known).
+ */
+export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): string[] {
+    const why = "so that the names derived from it (IAM roles, EventBridge rules) stay within AWS's 64-character limits";
+    const checks: Check[] = [
+        () => checkName("name", name, MAX_CLUSTER_NAME_LENGTH, why),
+        () => (isKnown(a.clusterName) ? checkName("clusterName", a.clusterName, MAX_CLUSTER_NAME_LENGTH, why) : undefined),
+        () => {
+            const v = a.kubernetesVersion;
+            if (isKnown(v) && !SUPPORTED_KUBERNETES_VERSIONS.includes(v)) {
+                return `kubernetesVersion ${show(v)} is not supported: use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")} (the versions both Amazon EKS and Karpenter ${KARPENTER_VERSION} support).`;
+            }
+            return undefined;
+        },
+        () => {
+            const v = a.vpcCidr;
+            if (!isKnown(v)) {
+                return undefined;
+            }
+            const problem = checkCidr("vpcCidr", v);
+            if (problem) {
+                return problem;
+            }
+            const prefix = parseIpv4Cidr(v)!.prefix;
+            if (prefix < 16 || prefix > 20) {
+                return `vpcCidr ${show(v)} has a /${prefix} prefix: use a prefix from /16 to /20 (AWS allows at most /16, and pods take one VPC address each, so smaller VPCs run out).`;
+            }
+            return undefined;
+        },
+        checkInteger("availabilityZoneCount", a.availabilityZoneCount, 2, 6, " (EKS needs subnets in at least two zones)"),
+        () => {
+            const v = a.natGateways;
+            if (isKnown(v) && !NAT_GATEWAY_STRATEGIES.includes(v)) {
+                return `natGateways ${show(v)} is not a NAT gateway strategy: use "OnePerAz" (highly available) or "Single" (cheaper); nodes in private subnets need one to pull images.`;
+            }
+            return undefined;
+        },
+        () => {
+            const cidrs = a.endpointPublicAccessCidrs;
+            if (!isKnown(cidrs)) {
+                return undefined;
+            }
+            const problems: string[] = [];
+            for (const c of cidrs) {
+                if (!isKnown(c)) {
+                    continue;
+                }
+                const problem = checkCidr("endpointPublicAccessCidrs", c);
+                if (problem) {
+                    problems.push(problem);
+                } else if (parseIpv4Cidr(c)!.prefix === 0 && a.allowPublicEndpointFromAnywhere !== true) {
+                    problems.push(`endpointPublicAccessCidrs includes ${show(c)}, which opens the Kubernetes API endpoint to the whole internet: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`);
+                }
+            }
+            return problems.length > 0 ? problems.join("\n") : undefined;
+        },
+        () => {
+            const types = a.systemNodeInstanceTypes;
+            if (!isKnown(types)) {
+                return undefined;
+            }
+            if (types.length === 0) {
+                return `systemNodeInstanceTypes is empty: list at least one CPU instance type, such as "m7i.xlarge".`;
+            }
+            const gpu = types.filter((t) => isKnown(t) && ACCELERATED_FAMILY.test(t));
+            if (gpu.length > 0) {
+                return `systemNodeInstanceTypes ${show(gpu)} includes accelerated instances: the system node group is CPU only (GPU nodes come from Karpenter through GpuNodePool); use general-purpose types such as "m7i.xlarge".`;
+            }
+            return undefined;
+        },
+        checkInteger("systemNodeMinSize", a.systemNodeMinSize, 1, 100, " (operators and the Karpenter controller need a node)"),
+        checkInteger("systemNodeMaxSize", a.systemNodeMaxSize, 1, 100, ""),
+        () => {
+            const [min, max] = [a.systemNodeMinSize, a.systemNodeMaxSize];
+            if (isKnown(min) && isKnown(max) && min > max) {
+                return `systemNodeMinSize (${min}) is greater than systemNodeMaxSize (${max}): set systemNodeMinSize to at most systemNodeMaxSize.`;
+            }
+            return undefined;
+        },
+        () => {
+            const [min, desired, max] = [a.systemNodeMinSize, a.systemNodeDesiredSize, a.systemNodeMaxSize];
+            if (isKnown(desired) && isKnown(min) && isKnown(max) && (desired < min || desired > max)) {
+                return `systemNodeDesiredSize (${desired}) is outside systemNodeMinSize..systemNodeMaxSize (${min}..${max}): set it within that range or leave it unset.`;
+            }
+            return undefined;
+        },
+        checkInteger("systemNodeDiskSizeGiB", a.systemNodeDiskSizeGiB, 20, 16384, ""),
+        () => {
+            const v = a.controlPlaneLogRetentionDays;
+            if (isKnown(v) && !LOG_RETENTION_DAYS.includes(v)) {
+                return `controlPlaneLogRetentionDays ${show(v)} is not a retention CloudWatch Logs accepts: use one of ${LOG_RETENTION_DAYS.join(", ")}.`;
+            }
+            return undefined;
+        },
+        () => {
+            const v = a.karpenterVersion;
+            if (isKnown(v) && !/^\d+\.\d+\.\d+$/.test(v)) {
+                return `karpenterVersion ${show(v)} is not an exact chart version: pin one such as "${KARPENTER_VERSION}" (ranges and "latest" drift between deployments).`;
+            }
+            return undefined;
+        },
+    ];
+    return collect(checks);
+}

@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Input validation shared by the components. Every check runs synchronously in a
+ * component's constructor, before any child is registered, and every message names the
+ * argument, the value it got and how to fix it.
+ *
+ * Arguments are typed `pulumi.Input<T>` so the components can be served to other Pulumi
+ * languages; a value that is still an `Output` when the component is constructed cannot be
+ * read synchronously and is checked by the cloud API instead. Configuration values and
+ * literals (the normal case) are always plain and always checked here.
+ */
+
+/** True when `value` is a plain value that can be validated now (not an Output or a Promise). */
+export function isKnown<T>(value: pulumi.Input<T> | undefined): value is T {
+    return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** Renders a value for an error message: strings quoted, everything else as JSON. */
+export function show(value: unknown): string {
+    return typeof value === "string" ? `"${value}"` : JSON.stringify(value);
+}
+
+/**
+ * The first invalid argument found, as a message. Components call `collect` with every
+ * check so that a user sees all of their mistakes in one run, not one per `pulumi up`.
+ */
+export type Check = () => string | undefined;
+
+/** Runs the checks and returns every message, in order. */
+export function collect(checks: Check[]): string[] {
+    return checks.map((check) => check()).filter((m): m is string => m !== undefined);
+}
+
+/** Throws one ResourceError that lists every problem (one per line) when there is any. */
+export function throwIfInvalid(component: string, problems: string[], resource: pulumi.Resource): void {
+    if (problems.length === 0) {
+        return;
+    }
+    const body = problems.length === 1 ? problems[0] : problems.map((p) => `  - ${p}`).join("\n");
+    const lead = problems.length === 1 ? `${component}: ` : `${component}: ${problems.length} invalid arguments:\n`;
+    throw new pulumi.ResourceError(lead + body, resource);
+}
+
+/** Parses an IPv4 CIDR block; returns undefined when it is not one. */
+export function parseIpv4Cidr(value: string): { address: number; prefix: number } | undefined {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+    if (!match) {
+        return undefined;
+    }
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    if (octets.some((o, i) => o > 255 || (match[i + 1].length > 1 && match[i + 1].startsWith("0"))) || prefix > 32) {
+        return undefined;
+    }
+    const address = ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3];
+    return { address, prefix };
+}
+
+/** True when the CIDR's address has no bits set past its prefix (10.0.0.0/16, not 10.0.0.1/16). */
+export function isNetworkAddress(cidr: { address: number; prefix: number }): boolean {
+    if (cidr.prefix === 0) {
+        return cidr.address === 0;
+    }
+    const hostBits = 32 - cidr.prefix;
+    const hostMask = hostBits === 32 ? 0xffffffff : (2 ** hostBits) - 1;
+    return (cidr.address & hostMask) === 0;
+}
+
+/** The canonical network address of a CIDR, for a "did you mean" hint. */
+export function networkOf(cidr: { address: number; prefix: number }): string {
+    const hostBits = 32 - cidr.prefix;
+    const network = hostBits === 32 ? 0 : Number((BigInt(cidr.address) >> BigInt(hostBits)) << BigInt(hostBits));
+    return `${[24, 16, 8, 0].map((s) => (network >>> s) & 255).join(".")}/${cidr.prefix}`;
+}
+
+/**
+ * A resource-name check shared by the components: lower-case letters, digits and hyphens,
+ * starting with a letter, ending with a letter or digit, at most `max` characters. Such a
+ * name is valid in every AWS and Kubernetes place the components derive names from it.
+ */
+export function checkName(argument: string, value: string, max: number, why: string): string | undefined {
+    if (value.length === 0) {
+        return `${argument} must not be empty: give a name of 1 to ${max} lower-case letters, digits and hyphens, such as "llm-dev".`;
+    }
+    if (value.length > max) {
+        return `${argument} ${show(value)} is ${value.length} characters long; the limit is ${max} ${why}. Use a shorter name.`;
+    }
+    if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(value)) {
+        return `${argument} ${show(value)} is not a valid name: use lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit, such as "llm-dev".`;
+    }
+    return undefined;
+}

@@ -1,0 +1,8 @@
+/**
+ * ray-vllm-eks: Pulumi components for production LLM serving on Amazon EKS.
+ *
+ * Import the components into your own stack:
+ *
+ *     import { LlmCluster } from "ray-vllm-eks";
+ */
+export * from "./components/cluster";

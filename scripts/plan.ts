@@ -1,0 +1,109 @@
+/**
+ * The offline plan: runs a Pulumi program under Pulumi's mock engine, without cloud
+ * credentials or the Pulumi CLI, and writes every resource and every Kubernetes object it
+ * declares.
+ *
+ *   npm run plan -- <env>                       # programs/<env> as stack <env>
+ *   npm run plan -- --program <path> [--stack <name>] [--config key=value ...]
+ *                   [--policy-config <file>] [--out <dir>]
+ *
+ * Exit codes: 0 clean; 1 a mandatory policy violation; 2 a program or usage error.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+import { runProgram } from "./plan/engine";
+import { loadPolicyConfig, PlanUsageError, Program, resolveProgram } from "./plan/project";
+import { kubernetesObjects, summarize, writePlan } from "./plan/render";
+
+const ROOT = path.resolve(__dirname, "..");
+
+const USAGE = `usage: npm run plan -- <env>
+       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
+
+interface Options {
+    env?: string;
+    program?: string;
+    stack?: string;
+    config: string[];
+    policyConfig?: string;
+    out?: string;
+}
+
+/** The environments: the folders of programs/ with an index.ts. */
+export function environments(): string[] {
+    const dir = path.join(ROOT, "programs");
+    return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "index.ts"))).sort();
+}
+
+function parseArgs(argv: string[]): Options {
+    const o: Options = { config: [] };
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        const value = (): string => {
+            const v = argv[++i];
+            if (v === undefined || v.startsWith("--")) {
+                throw new PlanUsageError(`${arg} needs a value\n${USAGE}`);
+            }
+            return v;
+        };
+        switch (arg) {
+            case "--program": o.program = value(); break;
+            case "--stack": o.stack = value(); break;
+            case "--config": case "-c": o.config.push(value()); break;
+            case "--policy-config": o.policyConfig = value(); break;
+            case "--out": o.out = value(); break;
+            case "--help": case "-h": throw new PlanUsageError(USAGE);
+            default:
+                if (arg.startsWith("-") || o.env !== undefined) {
+                    throw new PlanUsageError(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
+                }
+                o.env = arg;
+        }
+    }
+    if (o.env === undefined && o.program === undefined) {
+        throw new PlanUsageError(`name an environment (${environments().join(", ")}) or a --program\n${USAGE}`);
+    }
+    if (o.env !== undefined && o.program !== undefined) {
+        throw new PlanUsageError(`give an environment or --program, not both\n${USAGE}`);
+    }
+    return o;
+}
+
+function resolve(o: Options): { program: Program; out: string } {
+    if (o.env !== undefined) {
+        const envs = environments();
+        if (!envs.includes(o.env)) {
+            throw new PlanUsageError(`unknown environment ${JSON.stringify(o.env)}: use one of ${envs.join(", ")}, or --program <path> for another program.`);
+        }
+        const program = resolveProgram(ROOT, o.stack ?? o.env, o.config);
+        return { program, out: o.out ?? path.join(ROOT, "out", o.env) };
+    }
+    const program = resolveProgram(o.program!, o.stack ?? "dev", o.config);
+    return { program, out: o.out ?? path.join(ROOT, "out", `${program.project}-${program.stack}`) };
+}
+
+async function main(argv: string[]): Promise<number> {
+    const o = parseArgs(argv);
+    const { program, out } = resolve(o);
+    if (o.policyConfig) {
+        loadPolicyConfig(o.policyConfig);
+    }
+    const plan = await runProgram(program);
+    writePlan(plan, out);
+    const rel = path.relative(process.cwd(), out) || ".";
+    console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
+    console.log(summarize(plan));
+    console.log(`wrote ${rel}/plan.json (${plan.resources.length} resources) and ${rel}/manifests/ (${kubernetesObjects(plan).length} Kubernetes objects)`);
+    return 0;
+}
+
+function fail(e: unknown): never {
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(e instanceof PlanUsageError ? `plan: ${message}` : `plan: the program failed: ${message}`);
+    process.exit(2);
+}
+
+process.on("unhandledRejection", fail);
+process.on("uncaughtException", fail);
+main(process.argv.slice(2)).then((code) => process.exit(code), fail);

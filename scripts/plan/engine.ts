@@ -1,0 +1,171 @@
+import * as path from "path";
+import Module from "module";
+import * as pulumi from "@pulumi/pulumi";
+
+import { createMocks, DEFAULT_MOCK_ENVIRONMENT, MockEnvironment } from "./mocks";
+import { Program } from "./project";
+
+/** One resource the program registered, as the plan records it. */
+export interface PlannedResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** True for custom resources (cloud or Kubernetes objects), false for components. */
+    custom: boolean;
+    parent?: string;
+    /** The provider reference (`<provider urn>::<id>`) when the resource names one. */
+    provider?: string;
+    /** URNs this resource depends on (explicit `dependsOn` and through its inputs), sorted. */
+    dependencies: string[];
+    /** The inputs the program gave, secrets redacted. */
+    inputs: Record<string, unknown>;
+    /** For components: the outputs they registered, secrets redacted. */
+    outputs?: Record<string, unknown>;
+}
+
+export interface PlanResult {
+    project: string;
+    stack: string;
+    resources: PlannedResource[];
+    /** The stack's outputs, secrets redacted. */
+    outputs: Record<string, unknown>;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const OUTPUT_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** What the plan writes in place of a secret. */
+export const REDACTED = "[secret]";
+
+/**
+ * Turns Pulumi's wire form of a property into plain data: secrets become "[secret]",
+ * resource references their URN, unknowns "[unknown]". Object keys are sorted.
+ */
+export function plain(value: unknown): unknown {
+    if (value === UNKNOWN) {
+        return "[unknown]";
+    }
+    if (Array.isArray(value)) {
+        return value.map(plain);
+    }
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    const obj = value as Record<string, unknown>;
+    switch (obj[SIG_KEY]) {
+        case SECRET_SIG:
+            return REDACTED;
+        case RESOURCE_SIG:
+            return obj.urn;
+        case OUTPUT_SIG:
+            return obj.secret ? REDACTED : "value" in obj ? plain(obj.value) : "[unknown]";
+        case ASSET_SIG:
+        case ARCHIVE_SIG:
+            return obj.path ?? obj.uri ?? "[asset]";
+        default:
+            return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, plain(obj[k])]));
+    }
+}
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+interface OutputsRequest {
+    getUrn(): string;
+    getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+
+interface MonitorLike {
+    newUrn(parent: string, type: string, name: string): string;
+    registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+    registerResourceOutputs(req: OutputsRequest, cb: Callback): void;
+}
+
+/**
+ * Installs the mocks with a monitor that records every registration (type, name, parent,
+ * provider, dependencies and inputs) and every component's outputs.
+ */
+export function installRecordingMocks(project: string, stack: string, env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): Map<string, PlannedResource> {
+    // setMocks does all its work before its first await, so the monitor exists on return.
+    void pulumi.runtime.setMocks(createMocks(env), project, stack, false);
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
+    const recorded = new Map<string, PlannedResource>();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        const deps = new Set(req.getDependenciesList());
+        req.getPropertydependenciesMap().forEach((d) => d.getUrnsList().forEach((u) => deps.add(u)));
+        recorded.set(urn, {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: req.getCustom(),
+            parent: req.getParent() || undefined,
+            provider: req.getProvider() || undefined,
+            dependencies: [...deps].filter((u) => u !== "").sort(),
+            inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+        return register(req, cb);
+    };
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, cb) => {
+        const r = recorded.get(req.getUrn());
+        if (r) {
+            r.outputs = plain(req.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+        }
+        return registerOutputs(req, cb);
+    };
+    return recorded;
+}
+
+/** Waits until every registration still in flight (applies, component outputs) has finished. */
+export async function waitForRegistrations(): Promise<void> {
+    await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+/** Lets a program import this package by its npm name, as a user's stack does, from source. */
+function aliasPackageToSource(): void {
+    const root = path.resolve(__dirname, "..", "..");
+    const mod = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+    const resolve = mod._resolveFilename;
+    mod._resolveFilename = function (request: string, ...rest: unknown[]): string {
+        if (request === "ray-vllm-eks") {
+            return resolve.call(this, path.join(root, "index.ts"), ...rest);
+        }
+        return resolve.call(this, request, ...rest);
+    };
+}
+
+/** Runs the program under the mock engine and returns everything it registered. */
+export async function runProgram(program: Program): Promise<PlanResult> {
+    const region = program.config.values["aws:region"] ?? DEFAULT_MOCK_ENVIRONMENT.region;
+    const recorded = installRecordingMocks(program.project, program.stack, { ...DEFAULT_MOCK_ENVIRONMENT, region });
+    pulumi.runtime.setAllConfig(program.config.values, program.config.secretKeys);
+    aliasPackageToSource();
+    await pulumi.runtime.runInPulumiStack(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const exported = require(program.entry) as unknown;
+        const main = exported && typeof exported === "object" && "default" in exported ? (exported as { default: unknown }).default : exported;
+        return typeof main === "function" ? await (main as () => unknown)() : exported;
+    });
+    await waitForRegistrations();
+    const resources = [...recorded.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    // The stack's outputs as the engine received them, secrets still marked (and so redacted).
+    const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
+    return { project: program.project, stack: program.stack, resources, outputs: stack?.outputs ?? {} };
+}

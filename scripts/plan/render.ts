@@ -1,0 +1,77 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+import { PlannedResource, PlanResult } from "./engine";
+import { autoName } from "./mocks";
+
+export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** A Kubernetes object the program declares, as it would be sent to the API server. */
+export interface KubernetesObject {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string; [key: string]: unknown };
+    [key: string]: unknown;
+}
+
+/** True for resources that are Kubernetes objects (not providers, components or Helm releases). */
+export function isKubernetesObject(r: PlannedResource): boolean {
+    return r.custom && r.type.startsWith("kubernetes:") && r.type !== HELM_RELEASE_TYPE;
+}
+
+/** The object a Kubernetes resource declares, with the name the provider would give it when it has none. */
+export function toKubernetesObject(r: PlannedResource): KubernetesObject {
+    const { apiVersion, kind, metadata, ...rest } = r.inputs as Record<string, unknown>;
+    const meta = { ...((metadata as Record<string, unknown> | undefined) ?? {}) };
+    meta.name ??= autoName(r.type, r.name);
+    return { apiVersion: String(apiVersion), kind: String(kind), metadata: meta as KubernetesObject["metadata"], ...rest };
+}
+
+/** Every Kubernetes object of a plan, in URN order. */
+export function kubernetesObjects(plan: PlanResult): KubernetesObject[] {
+    return plan.resources.filter(isKubernetesObject).map(toKubernetesObject);
+}
+
+function manifestFileName(o: KubernetesObject): string {
+    const [group, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["core", o.apiVersion];
+    const parts = [group, version, o.kind, o.metadata.namespace, o.metadata.name].filter((p): p is string => !!p);
+    return `${parts.join("_").replace(/[^A-Za-z0-9_.-]/g, "-")}.yaml`;
+}
+
+const yamlOptions = { lineWidth: 0, sortMapEntries: false } as const;
+
+/** Writes plan.json, manifests/ and helm/ under `outDir` (replacing what was there) and returns the files written. */
+export function writePlan(plan: PlanResult, outDir: string): string[] {
+    fs.rmSync(outDir, { recursive: true, force: true });
+    fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
+    const written: string[] = [];
+    const write = (file: string, text: string): void => {
+        const full = path.join(outDir, file);
+        fs.mkdirSync(path.dirname(full), { recursive: true });
+        fs.writeFileSync(full, text);
+        written.push(full);
+    };
+    write("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
+    for (const o of kubernetesObjects(plan)) {
+        write(path.join("manifests", manifestFileName(o)), YAML.stringify(o, yamlOptions));
+    }
+    for (const r of plan.resources.filter((x) => x.type === HELM_RELEASE_TYPE)) {
+        const { chart, version, namespace, name, repositoryOpts, values } = r.inputs as Record<string, unknown>;
+        const release = { name: name ?? r.name, namespace, chart, version, repositoryOpts, values };
+        write(path.join("helm", `${namespace ?? "default"}_${release.name as string}.yaml`), YAML.stringify(release, yamlOptions));
+    }
+    return written;
+}
+
+/** A table of resource counts by type, largest first, then by type. */
+export function summarize(plan: PlanResult): string {
+    const counts = new Map<string, number>();
+    for (const r of plan.resources) {
+        counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    }
+    const rows = [...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    const width = Math.max(...rows.map(([t]) => t.length), 4);
+    const lines = rows.map(([t, n]) => `  ${t.padEnd(width)}  ${String(n).padStart(3)}`);
+    return [`  ${"TYPE".padEnd(width)}  ${"N".padStart(3)}`, ...lines, `  ${"total".padEnd(width)}  ${String(plan.resources.length).padStart(3)}`].join("\n");
+}

@@ -1,0 +1,59 @@
+/**
+ * The tests' one call to `setMocks` (the offline plan's mocks, recording every registration).
+ * Import this module before any component or program module.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+import { installRecordingMocks, PlannedResource, waitForRegistrations } from "../../scripts/plan/engine";
+
+export const PROJECT = "ray-vllm-eks";
+export const STACK = "test";
+
+const recorded = installRecordingMocks(PROJECT, STACK);
+
+/** The value of an Output (every test awaits what it asserts). */
+export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** Whether an Output is secret. */
+export function isSecret(output: pulumi.Output<unknown>): Promise<boolean> {
+    return pulumi.isSecret(output);
+}
+
+/** Waits until every registration in flight has reached the mock engine. */
+export async function settle(): Promise<void> {
+    await waitForRegistrations();
+}
+
+/** The URN the mock engine gives a component created at the top level. */
+export function componentUrn(type: string, name: string): string {
+    return `urn:pulumi:${STACK}::${PROJECT}::${type}::${name}`;
+}
+
+/** Every resource registered below `urn` (children, grandchildren, ...), in URN order. */
+export function descendantsOf(urn: string): PlannedResource[] {
+    const all = [...recorded.values()];
+    const below = new Set<string>([urn]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const r of all) {
+            if (r.parent && below.has(r.parent) && !below.has(r.urn)) {
+                below.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    below.delete(urn);
+    return all.filter((r) => below.has(r.urn)).sort((a, b) => (a.urn < b.urn ? -1 : 1));
+}
+
+/** The one registered resource of that type and name; fails the test when there is not exactly one. */
+export function resource(type: string, name: string): PlannedResource {
+    const found = [...recorded.values()].filter((r) => r.type === type && r.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} named ${name}, found ${found.length}`);
+    }
+    return found[0];
+}

@@ -12,11 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { runProgram } from "./plan/engine";
-import { loadPolicyConfig, PlanUsageError, Program, resolveProgram } from "./plan/project";
-import { kubernetesObjects, summarize, writePlan } from "./plan/render";
-
-const ROOT = path.resolve(__dirname, "..");
+import { environments, loadPolicyConfig, PlanUsageError, Program, resolveProgram, ROOT } from "./plan/project";
 
 const USAGE = `usage: npm run plan -- <env>
        npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
@@ -28,12 +24,6 @@ interface Options {
     config: string[];
     policyConfig?: string;
     out?: string;
-}
-
-/** The environments: the folders of programs/ with an index.ts. */
-export function environments(): string[] {
-    const dir = path.join(ROOT, "programs");
-    return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "index.ts"))).sort();
 }
 
 function parseArgs(argv: string[]): Options {
@@ -89,7 +79,10 @@ async function main(argv: string[]): Promise<number> {
     if (o.policyConfig) {
         loadPolicyConfig(o.policyConfig);
     }
+    // Loaded only now: usage errors are reported without loading Pulumi.
+    const { runProgram } = await import("./plan/engine");
     const plan = await runProgram(program);
+    const { kubernetesObjects, summarize, writePlan } = await import("./plan/render");
     writePlan(plan, out);
     const rel = path.relative(process.cwd(), out) || ".";
     console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
@@ -102,6 +95,12 @@ function fail(e: unknown): never {
     const message = e instanceof Error ? e.message : String(e);
     console.error(e instanceof PlanUsageError ? `plan: ${message}` : `plan: the program failed: ${message}`);
     process.exit(2);
+}
+
+// `npm run bench` reads the plan's peak memory from here (resident set size, KiB).
+if (process.env.RAY_VLLM_EKS_PLAN_STATS) {
+    const statsFile = process.env.RAY_VLLM_EKS_PLAN_STATS;
+    process.on("exit", () => fs.writeFileSync(statsFile, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })));
 }
 
 process.on("unhandledRejection", fail);

@@ -157,6 +157,11 @@ function kubernetesState(type: string, name: string, inputs: State): { id: strin
     return { id, state: { ...inputs, metadata } };
 }
 
+/** An error as the engine reports it: Pulumi shows an RPC error's `details` to the user. */
+function engineError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
+}
+
 /** Mocks for `pulumi.runtime.setMocks`. */
 export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pulumi.runtime.Mocks {
     return {
@@ -184,7 +189,7 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { id: env.accountId, accountId: env.accountId, arn: `arn:aws:iam::${env.accountId}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
                 default:
-                    throw new Error(`the offline plan's mocks do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
+                    throw engineError(`the offline plan's mocks do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
             }
         },
     };

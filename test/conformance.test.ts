@@ -1,0 +1,59 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { CrdConformance, findSharedDir, loadYamlDocs } from "./support/conformance";
+import { environments as listEnvironments, plan } from "./support/plan";
+
+/** API groups served by Kubernetes itself: their objects are validated by the API server's built-in schemas. */
+const BUILT_IN_GROUPS = new Set([
+    "", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
+    "scheduling.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io",
+]);
+
+function groupOf(apiVersion: string): string {
+    return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+}
+
+const environments = listEnvironments();
+
+describe("rendered custom resources conform to the upstream CRDs", function () {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
+    let crds: CrdConformance;
+    const objects = new Map<string, { file: string; obj: any }[]>();
+
+    before(async function () {
+        const shared = findSharedDir();
+        if (!shared) {
+            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
+            this.skip();
+        }
+        crds = CrdConformance.load(path.join(shared!, "crds"));
+        const runs = await Promise.all(environments.map((env) => plan(env, "--out", path.join(tmp, env))));
+        runs.forEach((r, i) => assert.equal(r.code, 0, `plan ${environments[i]}: ${r.stderr}`));
+        for (const env of environments) {
+            const dir = path.join(tmp, env, "manifests");
+            objects.set(env, fs.readdirSync(dir).sort().flatMap((f) => loadYamlDocs(path.join(dir, f)).map((obj) => ({ file: f, obj }))));
+        }
+    });
+
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    for (const env of environments) {
+        it(`${env}: every custom resource validates (schema with unknown fields as errors, and CEL rules)`, () => {
+            const problems: string[] = [];
+            for (const { file, obj } of objects.get(env)!) {
+                if (BUILT_IN_GROUPS.has(groupOf(obj.apiVersion))) {
+                    continue;
+                }
+                if (!crds.covers(obj)) {
+                    problems.push(`${file}: no upstream CRD for ${obj.apiVersion} ${obj.kind}: add it to ../shared/crds or do not render it`);
+                    continue;
+                }
+                problems.push(...crds.validate(obj).map((e) => `${file}: ${e}`));
+            }
+            assert.deepEqual(problems, []);
+        });
+    }
+});

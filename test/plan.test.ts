@@ -1,0 +1,150 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+import { filesBelow, plan, PlanRun, ROOT } from "./support/plan";
+
+const USAGE = `usage: npm run plan -- <env>
+       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
+
+describe("the offline plan (npm run plan)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+    const out = (name: string): string => path.join(tmp, name);
+    let devA: PlanRun;
+    let devB: PlanRun;
+    let user: PlanRun;
+    let badArgs: PlanRun;
+    let unknownInvoke: PlanRun;
+
+    before(async () => {
+        // Pulumi's mock engine is process-wide, so each plan is its own process; run them side by side.
+        [devA, devB, user, badArgs, unknownInvoke] = await Promise.all([
+            plan("dev", "--out", out("dev-a")),
+            plan("dev", "--out", out("dev-b")),
+            plan("--program", "test/fixtures/user-stack", "--config", "clusterName=llm-ci", "--out", out("user")),
+            plan("--program", "test/fixtures/bad-args", "--out", out("bad")),
+            plan("--program", "test/fixtures/unknown-invoke", "--out", out("invoke")),
+        ]);
+    });
+
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    it("plans dev: exit 0, a summary by type, plan.json with every resource", () => {
+        assert.equal(devA.code, 0, devA.stderr);
+        assert.equal(devA.stderr, "");
+        assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
+        assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
+        assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
+        assert.match(devA.stdout, /\n {2}total +43\n/);
+        const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
+        assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
+        assert.equal(p.project, "ray-vllm-eks");
+        assert.equal(p.stack, "dev");
+        assert.equal(p.resources.length, 43);
+        const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
+        assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
+        const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
+        assert.deepEqual(
+            { urn: cluster.urn, name: cluster.name, custom: cluster.custom, parent: cluster.parent },
+            { urn: "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$ray-vllm-eks:index:LlmCluster::llm", name: "llm", custom: false, parent: stack.urn },
+        );
+        const release = p.resources.find((r: any) => r.name === "llm-karpenter");
+        assert.ok(release.provider.startsWith("urn:pulumi:dev::ray-vllm-eks::ray-vllm-eks:index:LlmCluster$pulumi:providers:kubernetes::llm-k8s::"));
+        assert.ok(release.dependencies.includes("urn:pulumi:dev::ray-vllm-eks::ray-vllm-eks:index:LlmCluster$kubernetes:helm.sh/v3:Release::llm-karpenter-crd"));
+        const eks = p.resources.find((r: any) => r.type === "eks:index:Cluster");
+        assert.equal(eks.inputs.name, "llm-dev", "Pulumi.dev.yaml sets the cluster name");
+        assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
+        assert.equal(p.outputs.kubeconfig, "[secret]");
+        assert.equal(p.outputs.clusterName, "llm-dev");
+    });
+
+    it("writes the Helm releases it declares, and a manifests folder", () => {
+        assert.deepEqual(filesBelow(out("dev-a")), ["helm/kube-system_karpenter-crd.yaml", "helm/kube-system_karpenter.yaml", "plan.json"]);
+        assert.ok(fs.statSync(path.join(out("dev-a"), "manifests")).isDirectory());
+        assert.match(fs.readFileSync(path.join(out("dev-a"), "helm/kube-system_karpenter.yaml"), "utf8"), /^name: karpenter\nnamespace: kube-system\nchart: oci:\/\/public\.ecr\.aws\/karpenter\/karpenter\nversion: 1\.14\.1\n/);
+    });
+
+    it("is deterministic: the same inputs give byte-identical files", () => {
+        assert.equal(devB.code, 0, devB.stderr);
+        const files = filesBelow(out("dev-a"));
+        assert.deepEqual(filesBelow(out("dev-b")), files);
+        for (const f of files) {
+            assert.ok(fs.readFileSync(path.join(out("dev-a"), f)).equals(fs.readFileSync(path.join(out("dev-b"), f))), `${f} differs between runs`);
+        }
+    });
+
+    it("never writes a secret: kubeconfigs and secret config are redacted", () => {
+        for (const dir of [out("dev-a"), out("user")]) {
+            const text = fs.readFileSync(path.join(dir, "plan.json"), "utf8");
+            assert.doesNotMatch(text, /certificate-authority-data|get-token/);
+        }
+        const p = JSON.parse(fs.readFileSync(path.join(out("user"), "plan.json"), "utf8"));
+        assert.equal(p.outputs.apiToken, "[secret]");
+        const provider = p.resources.find((r: any) => r.type === "pulumi:providers:kubernetes");
+        assert.equal(provider.inputs.kubeconfig, "[secret]");
+    });
+
+    it("plans a user's program that imports the package, with its stack config and -c overrides", () => {
+        assert.equal(user.code, 0, user.stderr);
+        assert.match(user.stdout, /^offline plan of user-llm \(stack dev\), program test\/fixtures\/user-stack\/index\.ts\n/);
+        const p = JSON.parse(fs.readFileSync(path.join(out("user"), "plan.json"), "utf8"));
+        assert.equal(p.project, "user-llm");
+        const eks = p.resources.find((r: any) => r.type === "eks:index:Cluster");
+        assert.equal(eks.inputs.name, "llm-ci", "--config overrides the Pulumi.yaml default");
+        assert.equal(eks.inputs.version, "1.34", "Pulumi.dev.yaml applies");
+        const queue = p.resources.find((r: any) => r.type === "aws:sqs/queue:Queue");
+        const target = p.resources.find((r: any) => r.type === "aws:cloudwatch/eventTarget:EventTarget");
+        assert.equal(queue.inputs.name, "llm-ci");
+        assert.equal(target.inputs.arn, "arn:aws:sqs:eu-west-1:123456789012:llm-ci", "ARNs are in the stack's aws:region");
+    });
+
+    it("exits 2 with the component's message when the program fails", () => {
+        assert.equal(badArgs.code, 2);
+        assert.equal(badArgs.stdout, "");
+        assert.equal(badArgs.stderr, `plan: the program failed: LlmCluster: kubernetesVersion "1.20" is not supported: use one of 1.32, 1.33, 1.34, 1.35, 1.36 (the versions both Amazon EKS and Karpenter 1.14.1 support).\n`);
+    });
+
+    it("exits 2 naming an invoke the mocks do not know", () => {
+        assert.equal(unknownInvoke.code, 2);
+        assert.equal(unknownInvoke.stderr, `plan: the program failed: the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to scripts/plan/mocks.ts\n`);
+    });
+
+    const usageCases: { title: string; args: string[]; stderr: string }[] = [
+        { title: "no environment or program", args: [], stderr: `plan: name an environment (dev) or a --program\n${USAGE}\n` },
+        { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, or --program <path> for another program.\n` },
+        { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },
+        { title: "an unknown flag", args: ["dev", "--preview"], stderr: `plan: unexpected argument "--preview"\n${USAGE}\n` },
+        { title: "a flag without its value", args: ["--program"], stderr: `plan: --program needs a value\n${USAGE}\n` },
+        {
+            title: "a program that does not exist",
+            args: ["--program", "nowhere"],
+            stderr: "plan: --program nowhere: no such file or folder: give the path of a Pulumi TypeScript program (a folder with Pulumi.yaml or index.ts, or a .ts file).\n",
+        },
+        {
+            title: "a config override that is not key=value",
+            args: ["dev", "--config", "clusterName"],
+            stderr: `plan: --config "clusterName" is not key=value: write it as --config instanceType=g6.xlarge (like pulumi preview -c).\n`,
+        },
+        {
+            title: "a stack name with a space",
+            args: ["--program", "test/fixtures/user-stack", "--stack", "my stack"],
+            stderr: `plan: --stack "my stack" is not a stack name: use letters, digits, "-", "_" and ".".\n`,
+        },
+        {
+            title: "a policy config file that does not exist",
+            args: ["dev", "--policy-config", "missing.json"],
+            stderr: "plan: --policy-config missing.json: no such file: give a JSON file in the format of pulumi preview --policy-pack-config.\n",
+        },
+    ];
+    for (const c of usageCases) {
+        it(`exits 2 with a usage message for ${c.title}`, async () => {
+            const r = await plan(...c.args);
+            assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 2, stdout: "", stderr: c.stderr });
+        });
+    }
+
+    it("keeps plan output out of git", () => {
+        assert.match(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8"), /^out\/$/m);
+    });
+});

@@ -1,0 +1,49 @@
+/**
+ * Checks Helm values against a chart's default values.yaml in ../shared/charts: Helm ignores a
+ * key the chart does not read, so a misspelt or misplaced key would be silently dropped.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+
+import { findSharedDir } from "./conformance";
+
+/** The folder of the upstream charts' defaults, or undefined (tests then skip with a reason). */
+export function findChartsDir(): string | undefined {
+    const shared = findSharedDir();
+    const dir = shared && path.join(shared, "charts");
+    return dir && fs.existsSync(dir) ? dir : undefined;
+}
+
+/** A chart's default values. */
+export function chartDefaults(chartsDir: string, chart: string): Record<string, unknown> {
+    return YAML.parse(fs.readFileSync(path.join(chartsDir, chart, "values.yaml"), "utf8")) as Record<string, unknown>;
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/**
+ * The dotted paths of `values` that the chart's defaults do not have. Below a default that is
+ * an empty map (`resources: {}`, `podLabels: {}`) or a list, any content is the user's own.
+ * `commented` lists paths the chart reads but documents only in a comment of values.yaml.
+ */
+export function unknownValueKeys(values: Record<string, unknown>, defaults: Record<string, unknown>, commented: string[] = [], prefix = ""): string[] {
+    const unknown: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        const at = prefix ? `${prefix}.${key}` : key;
+        if (commented.includes(at)) {
+            continue;
+        }
+        if (!(key in defaults)) {
+            unknown.push(at);
+            continue;
+        }
+        const def = defaults[key];
+        if (isMap(value) && isMap(def) && Object.keys(def).length > 0) {
+            unknown.push(...unknownValueKeys(value, def, commented, at));
+        }
+    }
+    return unknown;
+}

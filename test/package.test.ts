@@ -1,0 +1,281 @@
+/**
+ * The published package: `npm pack` it, install the tarball into a consumer project the way
+ * `npm install ./ray-vllm-eks-<version>.tgz` does (offline: the package's declared dependencies
+ * are linked from this repository's node_modules, and nothing else), then type-check and load
+ * `import { LlmCluster } from "ray-vllm-eks"` from there.
+ */
+import * as assert from "node:assert/strict";
+import { execFile, spawnSync } from "child_process";
+import * as fs from "fs";
+import { builtinModules } from "module";
+import * as os from "os";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const NAME = "ray-vllm-eks";
+
+/** Files the tarball must hold (paths as `tar` shows them). */
+const REQUIRED = ["package/package.json", "package/dist/index.js", "package/dist/index.d.ts", "package/dist/components/cluster/index.d.ts"];
+
+/**
+ * Why a tarball entry must not ship, or undefined if it may. Allowed: package.json, the
+ * README/LICENSE/NOTICE/CHANGELOG npm always adds, and the build output under dist/; never
+ * tests, scripts, programs or policies (at the top or compiled into dist/), nor TypeScript
+ * sources other than declarations.
+ */
+function rejection(entry: string): string | undefined {
+    if (/^package\/(dist\/)?(test|scripts|programs|policy)\//.test(entry)) {
+        return "test/, scripts/, programs/ and policy/ are not part of the package";
+    }
+    if (/\.(ts|tsx|mts|cts)$/.test(entry) && !/\.d\.(ts|mts|cts)$/.test(entry)) {
+        return "TypeScript source (only .d.ts declarations ship)";
+    }
+    if (!/^package\/(package\.json|(README|LICENSE|LICENCE|NOTICE|CHANGELOG)(\.(md|txt))?|dist\/.+)$/i.test(entry)) {
+        return "outside package.json, README/LICENSE/NOTICE/CHANGELOG and dist/";
+    }
+    return undefined;
+}
+
+interface Run {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+/** The environment for child processes: no NODE_PATH, which would resolve modules around the consumer's node_modules. */
+function childEnv(): NodeJS.ProcessEnv {
+    const env = { ...process.env };
+    delete env.NODE_PATH;
+    return env;
+}
+
+function run(command: string, args: string[], cwd: string): Promise<Run> {
+    return new Promise((resolve) => {
+        execFile(command, args, { cwd, env: childEnv(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            // A non-numeric code means the command did not run (ENOENT, maxBuffer): report that.
+            const ran = !error || typeof error.code === "number";
+            resolve({ code: error ? (ran ? (error.code as number) : 1) : 0, stdout, stderr: ran ? stderr : `${error}\n${stderr}` });
+        });
+    });
+}
+
+function runSync(command: string, args: string[], cwd: string): string {
+    const r = spawnSync(command, args, { cwd, env: childEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.error || r.status !== 0) {
+        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with ${r.error ?? `exit ${r.status}`}:\n${r.stderr}\n${r.stdout}`);
+    }
+    return r.stdout;
+}
+
+/** Every file below `dir`, relative to it with "/" separators, sorted. */
+function filesBelow(dir: string): string[] {
+    const out: string[] = [];
+    const walk = (d: string): void => {
+        for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+            const full = path.join(d, entry.name);
+            if (entry.isDirectory()) {
+                walk(full);
+            } else {
+                out.push(path.relative(dir, full).split(path.sep).join("/"));
+            }
+        }
+    };
+    walk(dir);
+    return out.sort();
+}
+
+/** The package a bare module specifier names ("@scope/name/sub" → "@scope/name"), or undefined for relative paths and Node built-ins. */
+function packageOf(specifier: string): string | undefined {
+    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) {
+        return undefined;
+    }
+    const parts = specifier.split("/");
+    const name = specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0];
+    return builtinModules.includes(name) ? undefined : name;
+}
+
+/** The module specifiers a compiled .js or .d.ts file loads (comments stripped, so JSDoc examples don't count). */
+function specifiersIn(source: string): string[] {
+    const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    const found: string[] = [];
+    for (const re of [/\brequire\(\s*"([^"]+)"\s*\)/g, /\bimport\(\s*"([^"]+)"\s*\)/g, /\bfrom\s+"([^"]+)"/g, /^\s*import\s+"([^"]+)"/gm]) {
+        for (const m of code.matchAll(re)) {
+            found.push(m[1]);
+        }
+    }
+    return found;
+}
+
+const CONSUMER_TSCONFIG = {
+    compilerOptions: {
+        strict: true,
+        module: "commonjs",
+        target: "es2022",
+        moduleResolution: "node",
+        esModuleInterop: true,
+        skipLibCheck: true,
+        noEmit: true,
+    },
+    files: ["index.ts"],
+};
+
+/** A consumer's program. Each `@ts-expect-error` fails the type-check if its line compiles, i.e. if the types were `any`. */
+const CONSUMER_PROGRAM = `import * as pulumi from "@pulumi/pulumi";
+import { LlmCluster, LlmClusterArgs, SUPPORTED_KUBERNETES_VERSIONS } from "${NAME}";
+
+const args: LlmClusterArgs = {
+    clusterName: "llm-prod",
+    kubernetesVersion: SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1],
+    endpointPublicAccessCidrs: ["198.51.100.0/24"],
+    availabilityZoneCount: 3,
+};
+const cluster = new LlmCluster("llm", args);
+
+export const kubeconfig: pulumi.Output<string> = cluster.kubeconfig;
+export const clusterName: pulumi.Output<string> = cluster.clusterName;
+
+// @ts-expect-error kubernetesVersion is a string ("1.35"), not a number
+export const wrongVersionType: LlmClusterArgs = { kubernetesVersion: 135 };
+
+// @ts-expect-error LlmClusterArgs has no such option
+export const unknownOption: LlmClusterArgs = { noSuchOption: true };
+
+// @ts-expect-error SUPPORTED_KUBERNETES_VERSIONS is readonly
+SUPPORTED_KUBERNETES_VERSIONS.push("0.1");
+
+// @ts-expect-error kubeconfig is an Output<string>, not a string
+export const plainKubeconfig: string = cluster.kubeconfig;
+`;
+
+/** Run in the consumer with \`node -e\`: what \`require("ray-vllm-eks")\` gives, without constructing anything. */
+const RUNTIME_PROBE = `
+const m = require(${JSON.stringify(NAME)});
+process.stdout.write(JSON.stringify({
+    resolved: require.resolve(${JSON.stringify(NAME)}),
+    llmCluster: typeof m.LlmCluster,
+    versions: m.SUPPORTED_KUBERNETES_VERSIONS,
+    loaded: Object.keys(require.cache),
+}));
+`;
+
+describe("the npm package (npm pack, installed into a consumer)", function () {
+    this.timeout(120000);
+
+    // Realpath: os.tmpdir() may be a symlink, and the compiler and Node report real paths.
+    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "package-test-")));
+    const consumer = path.join(tmp, "consumer");
+    const installed = path.join(consumer, "node_modules", NAME);
+    let tarball: string;
+    let entries: string[];
+    let manifest: { name: string; main: string; types: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    let typecheck: Run;
+    let runtime: Run;
+
+    before(async () => {
+        const stdout = runSync("npm", ["pack", "--pack-destination", tmp, "--json"], ROOT);
+        // npm sends lifecycle-script output to stderr, but tolerate lines before the JSON.
+        const json = stdout.slice(Math.max(0, stdout.search(/^\[/m)));
+        let packed: { filename: string; files: { path: string }[] }[];
+        try {
+            packed = JSON.parse(json);
+        } catch (e) {
+            throw new Error(`npm pack --json printed no JSON (${e}):\n${stdout}`);
+        }
+        assert.equal(packed.length, 1, `npm pack packed ${packed.length} packages`);
+        tarball = path.join(tmp, path.basename(packed[0].filename));
+        assert.ok(fs.existsSync(tarball), `npm pack reported ${packed[0].filename}, but ${tarball} does not exist`);
+        entries = packed[0].files.map((f) => `package/${f.path}`).sort();
+
+        // The consumer: node_modules/ray-vllm-eks from the tarball, and the package's declared
+        // dependencies linked one by one (node_modules/@scope/name for scoped ones), so a missing
+        // declaration fails instead of being found in this repository's node_modules.
+        const unpacked = path.join(tmp, "unpacked");
+        fs.mkdirSync(unpacked);
+        runSync("tar", ["-xzf", tarball, "-C", unpacked], tmp);
+        fs.mkdirSync(path.dirname(installed), { recursive: true });
+        fs.renameSync(path.join(unpacked, "package"), installed);
+        manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+        // @types/node: any Node.js project's; the program itself uses no Node API.
+        for (const dep of new Set([...Object.keys(manifest.dependencies ?? {}), "@types/node"])) {
+            const source = path.join(ROOT, "node_modules", dep);
+            assert.ok(fs.existsSync(source), `${dep} is not installed in ${ROOT}/node_modules`);
+            const link = path.join(consumer, "node_modules", dep);
+            fs.mkdirSync(path.dirname(link), { recursive: true });
+            fs.symlinkSync(source, link, "dir");
+        }
+        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { [NAME]: `file:${tarball}` } }, null, 4));
+        fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 4));
+        fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
+
+        // The two slow steps, side by side: the type-check and loading the package (with all of @pulumi/*).
+        [typecheck, runtime] = await Promise.all([
+            run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(consumer, "tsconfig.json"), "--listFiles"], consumer),
+            run(process.execPath, ["-e", RUNTIME_PROBE], consumer),
+        ]);
+    });
+
+    after(() => {
+        if (tarball) {
+            fs.rmSync(tarball, { force: true });
+        }
+        fs.rmSync(tmp, { recursive: true, force: true });
+    });
+
+    it("packs the build output: dist/ with .js and .d.ts, and package.json", () => {
+        const missing = REQUIRED.filter((f) => !entries.includes(f));
+        assert.deepEqual(missing, [], `the tarball lacks ${missing.join(", ")}; it holds:\n${entries.join("\n")}`);
+        assert.ok(entries.includes(`package/${path.posix.normalize(manifest.main)}`), `"main" (${manifest.main}) is not in the tarball`);
+        assert.ok(entries.includes(`package/${path.posix.normalize(manifest.types)}`), `"types" (${manifest.types}) is not in the tarball`);
+        assert.equal(manifest.name, NAME);
+    });
+
+    it("packs no tests, scripts, programs, policies or TypeScript sources", () => {
+        const offending = entries.flatMap((e) => {
+            const why = rejection(e);
+            return why ? [`${e}: ${why}`] : [];
+        });
+        assert.deepEqual(offending, [], `the tarball ships files it should not:\n${offending.join("\n")}`);
+    });
+
+    it("holds exactly the files npm pack reported", () => {
+        assert.deepEqual(filesBelow(installed).map((f) => `package/${f}`), entries);
+    });
+
+    it("declares as dependencies every package its .js and .d.ts files load", () => {
+        const declared = new Set(Object.keys(manifest.dependencies ?? {}));
+        const undeclared: string[] = [];
+        for (const file of filesBelow(path.join(installed, "dist")).filter((f) => /\.(js|d\.ts)$/.test(f))) {
+            for (const specifier of specifiersIn(fs.readFileSync(path.join(installed, "dist", file), "utf8"))) {
+                const pkg = packageOf(specifier);
+                if (pkg !== undefined && pkg !== NAME && !declared.has(pkg)) {
+                    undeclared.push(`dist/${file}: "${specifier}"${manifest.devDependencies?.[pkg] ? " (a devDependency)" : ""}`);
+                }
+            }
+        }
+        assert.deepEqual(undeclared, [], `loads packages package.json "dependencies" does not declare:\n${undeclared.join("\n")}`);
+    });
+
+    it("type-checks a consumer's `import { LlmCluster, LlmClusterArgs, SUPPORTED_KUBERNETES_VERSIONS } from \"ray-vllm-eks\"`", () => {
+        const diagnostics = typecheck.stdout
+            .split("\n")
+            .filter((l) => !l.startsWith("/"))
+            .join("\n");
+        assert.equal(typecheck.code, 0, `tsc failed on the consumer (exit ${typecheck.code}):\n${diagnostics}\n${typecheck.stderr}\n--- index.ts ---\n${CONSUMER_PROGRAM}`);
+        // The types came from the tarball's declarations, not from this repository's sources.
+        const files = typecheck.stdout.split("\n").filter((l) => l.startsWith("/"));
+        assert.ok(files.includes(path.join(installed, "dist", "index.d.ts")), `tsc did not read ${installed}/dist/index.d.ts:\n${files.filter((f) => !f.includes("/node_modules/@")).join("\n")}`);
+        const fromRepo = files.filter((f) => f.startsWith(ROOT + path.sep) && !f.startsWith(path.join(ROOT, "node_modules") + path.sep));
+        assert.deepEqual(fromRepo, [], "tsc read this repository's sources");
+    });
+
+    it("loads with require(\"ray-vllm-eks\") from the consumer: LlmCluster is a class, SUPPORTED_KUBERNETES_VERSIONS an array", () => {
+        assert.equal(runtime.code, 0, `node -e 'require("${NAME}")' failed in the consumer (exit ${runtime.code}):\n${runtime.stderr}\n${runtime.stdout}`);
+        const probe: { resolved: string; llmCluster: string; versions: unknown; loaded: string[] } = JSON.parse(runtime.stdout);
+        assert.equal(probe.resolved, path.join(installed, "dist", "index.js"));
+        assert.equal(probe.llmCluster, "function");
+        assert.ok(Array.isArray(probe.versions) && probe.versions.length > 0, `SUPPORTED_KUBERNETES_VERSIONS is ${JSON.stringify(probe.versions)}`);
+        assert.ok(probe.versions.every((v) => typeof v === "string"), `SUPPORTED_KUBERNETES_VERSIONS is ${JSON.stringify(probe.versions)}`);
+        const fromRepo = probe.loaded.filter((f) => f.startsWith(ROOT + path.sep) && !f.startsWith(path.join(ROOT, "node_modules") + path.sep));
+        assert.deepEqual(fromRepo, [], "the consumer loaded this repository's sources");
+    });
+});

@@ -3,6 +3,8 @@
  *
  * Import the components into your own stack:
  *
- *     import { LlmCluster } from "ray-vllm-eks";
+ *     import { LlmCluster, GpuNodePool, KubeRayOperator } from "ray-vllm-eks";
  */
 export * from "./components/cluster";
+export * from "./components/gpu-nodepool";
+export * from "./components/kuberay";

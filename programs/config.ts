@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { LlmClusterArgs } from "../components/cluster";
+import { GpuPoolArgs } from "../components/gpu-nodepool";
 
 /**
  * The cluster's arguments from the stack's configuration (declared in Pulumi.yaml); what a
@@ -19,5 +20,15 @@ export function clusterArgsFromConfig(config: pulumi.Config, tags: Record<string
         systemNodeMaxSize: config.getNumber("systemNodeMaxSize"),
         deletionProtection: config.getBoolean("deletionProtection"),
         tags,
+    };
+}
+
+/** The GPU pool of an environment from its configuration: its budget, families and capacity types. */
+export function gpuPoolFromConfig(config: pulumi.Config, name: string): GpuPoolArgs {
+    return {
+        name,
+        gpuLimit: config.requireNumber("gpuLimit"),
+        instanceFamilies: config.getObject<string[]>("gpuInstanceFamilies"),
+        capacityTypes: config.getObject<string[]>("gpuCapacityTypes"),
     };
 }

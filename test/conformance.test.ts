@@ -18,6 +18,11 @@ function groupOf(apiVersion: string): string {
 
 const environments = listEnvironments();
 
+/** The custom kinds each environment renders: the check below must have something to check. */
+const CUSTOM_KINDS: Record<string, string[]> = {
+    dev: ["EC2NodeClass", "NodePool"],
+};
+
 describe("rendered custom resources conform to the upstream CRDs", function () {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
     let crds: CrdConformance;
@@ -43,10 +48,12 @@ describe("rendered custom resources conform to the upstream CRDs", function () {
     for (const env of environments) {
         it(`${env}: every custom resource validates (schema with unknown fields as errors, and CEL rules)`, () => {
             const problems: string[] = [];
+            const kinds = new Set<string>();
             for (const { file, obj } of objects.get(env)!) {
                 if (BUILT_IN_GROUPS.has(groupOf(obj.apiVersion))) {
                     continue;
                 }
+                kinds.add(obj.kind);
                 if (!crds.covers(obj)) {
                     problems.push(`${file}: no upstream CRD for ${obj.apiVersion} ${obj.kind}: add it to ../shared/crds or do not render it`);
                     continue;
@@ -54,6 +61,7 @@ describe("rendered custom resources conform to the upstream CRDs", function () {
                 problems.push(...crds.validate(obj).map((e) => `${file}: ${e}`));
             }
             assert.deepEqual(problems, []);
+            assert.deepEqual([...kinds].sort(), CUSTOM_KINDS[env] ?? [], `the custom kinds ${env} renders`);
         });
     }
 });

@@ -36,12 +36,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +43\n/);
+        assert.match(devA.stdout, /\n {2}total +51\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 43);
+        assert.equal(p.resources.length, 51);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -59,9 +59,22 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(p.outputs.clusterName, "llm-dev");
     });
 
-    it("writes the Helm releases it declares, and a manifests folder", () => {
-        assert.deepEqual(filesBelow(out("dev-a")), ["helm/kube-system_karpenter-crd.yaml", "helm/kube-system_karpenter.yaml", "plan.json"]);
-        assert.ok(fs.statSync(path.join(out("dev-a"), "manifests")).isDirectory());
+    it("writes every Kubernetes object and Helm chart it declares", () => {
+        assert.deepEqual(filesBelow(out("dev-a")), [
+            "helm/kube-system_karpenter-crd.yaml",
+            "helm/kube-system_karpenter.yaml",
+            "helm/kube-system_nvidia-device-plugin.yaml",
+            "helm/kuberay-system_kuberay-operator.yaml",
+            "manifests/core_v1_Namespace_kuberay-system.yaml",
+            "manifests/karpenter.k8s.aws_v1_EC2NodeClass_gpu.yaml",
+            "manifests/karpenter.sh_v1_NodePool_gpu-inference.yaml",
+            "plan.json",
+        ]);
+        assert.match(devA.stdout, /\/manifests\/ \(3 Kubernetes objects\)\n$/);
+        assert.equal(
+            fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",
+        );
         assert.match(fs.readFileSync(path.join(out("dev-a"), "helm/kube-system_karpenter.yaml"), "utf8"), /^name: karpenter\nnamespace: kube-system\nchart: oci:\/\/public\.ecr\.aws\/karpenter\/karpenter\nversion: 1\.14\.1\n/);
     });
 

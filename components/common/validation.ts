@@ -91,3 +91,24 @@ export function checkName(argument: string, value: string, max: number, why: str
     }
     return undefined;
 }
+
+/**
+ * The check that an in-cluster component was given an explicit Kubernetes provider (directly
+ * or through its parent): without one it would deploy to whatever cluster the ambient
+ * kubeconfig points at.
+ */
+export function checkKubernetesProvider(component: string, resource: pulumi.Resource): string | undefined {
+    if (resource.getProvider("kubernetes::") !== undefined) {
+        return undefined;
+    }
+    return `${component} needs an explicit Kubernetes provider: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in its resource options, so it never deploys to the cluster your ambient kubeconfig points at.`;
+}
+
+/** Kubernetes durations as Karpenter writes them ("30s", "10m", "1h30m"), optionally "Never". */
+export function checkDuration(argument: string, value: string, allowNever: boolean): string | undefined {
+    const ok = allowNever ? /^(([0-9]+(s|m|h))+|Never)$/ : /^([0-9]+(s|m|h))+$/;
+    if (ok.test(value)) {
+        return undefined;
+    }
+    return `${argument} ${show(value)} is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h"${allowNever ? ', or "Never"' : ""} (no days, no spaces).`;
+}

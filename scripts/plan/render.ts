@@ -6,6 +6,8 @@ import { PlannedResource, PlanResult } from "./engine";
 import { autoName } from "./mocks";
 
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+/** Helm charts Pulumi's provider renders (a component: its objects are not the program's). */
+export const HELM_CHART_TYPE = "kubernetes:helm.sh/v4:Chart";
 
 /** A Kubernetes object the program declares, as it would be sent to the API server. */
 export interface KubernetesObject {
@@ -41,7 +43,7 @@ function manifestFileName(o: KubernetesObject): string {
 
 const yamlOptions = { lineWidth: 0, sortMapEntries: false } as const;
 
-/** Writes plan.json, manifests/ and helm/ under `outDir` (replacing what was there) and returns the files written. */
+/** Writes plan.json, manifests/ and helm/ (one file per Helm release or chart) under `outDir` (replacing what was there) and returns the files written. */
 export function writePlan(plan: PlanResult, outDir: string): string[] {
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
@@ -56,7 +58,7 @@ export function writePlan(plan: PlanResult, outDir: string): string[] {
     for (const o of kubernetesObjects(plan)) {
         write(path.join("manifests", manifestFileName(o)), YAML.stringify(o, yamlOptions));
     }
-    for (const r of plan.resources.filter((x) => x.type === HELM_RELEASE_TYPE)) {
+    for (const r of plan.resources.filter((x) => x.type === HELM_RELEASE_TYPE || x.type === HELM_CHART_TYPE)) {
         const { chart, version, namespace, name, repositoryOpts, values } = r.inputs as Record<string, unknown>;
         const release = { name: name ?? r.name, namespace, chart, version, repositoryOpts, values };
         write(path.join("helm", `${namespace ?? "default"}_${release.name as string}.yaml`), YAML.stringify(release, yamlOptions));

@@ -20,6 +20,11 @@ export function chartDefaults(chartsDir: string, chart: string): Record<string, 
     return YAML.parse(fs.readFileSync(path.join(chartsDir, chart, "values.yaml"), "utf8")) as Record<string, unknown>;
 }
 
+/** The chart's version in its Chart.yaml. */
+export function chartVersion(chartsDir: string, chart: string): string {
+    return String((YAML.parse(fs.readFileSync(path.join(chartsDir, chart, "Chart.yaml"), "utf8")) as { version: unknown }).version);
+}
+
 function isMap(v: unknown): v is Record<string, unknown> {
     return v !== null && typeof v === "object" && !Array.isArray(v);
 }
@@ -27,13 +32,14 @@ function isMap(v: unknown): v is Record<string, unknown> {
 /**
  * The dotted paths of `values` that the chart's defaults do not have. Below a default that is
  * an empty map (`resources: {}`, `podLabels: {}`) or a list, any content is the user's own.
- * `commented` lists paths the chart reads but documents only in a comment of values.yaml.
+ * `opaque` lists paths taken as they are, each for a reason the test states: a key the chart reads
+ * but documents only in a comment of values.yaml, or a map its templates render whole (toYaml).
  */
-export function unknownValueKeys(values: Record<string, unknown>, defaults: Record<string, unknown>, commented: string[] = [], prefix = ""): string[] {
+export function unknownValueKeys(values: Record<string, unknown>, defaults: Record<string, unknown>, opaque: string[] = [], prefix = ""): string[] {
     const unknown: string[] = [];
     for (const [key, value] of Object.entries(values)) {
         const at = prefix ? `${prefix}.${key}` : key;
-        if (commented.includes(at)) {
+        if (opaque.includes(at)) {
             continue;
         }
         if (!(key in defaults)) {
@@ -42,7 +48,7 @@ export function unknownValueKeys(values: Record<string, unknown>, defaults: Reco
         }
         const def = defaults[key];
         if (isMap(value) && isMap(def) && Object.keys(def).length > 0) {
-            unknown.push(...unknownValueKeys(value, def, commented, at));
+            unknown.push(...unknownValueKeys(value, def, opaque, at));
         }
     }
     return unknown;

@@ -59,6 +59,29 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(p.outputs.clusterName, "llm-dev");
     });
 
+    it("composes dev: GPU capacity and KubeRay after the cluster, through one explicit provider", () => {
+        const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
+        const byType = (t: string): any[] => p.resources.filter((r: any) => r.type === t);
+        const cluster = byType("ray-vllm-eks:index:LlmCluster")[0];
+        const provider = byType("pulumi:providers:kubernetes").find((r: any) => r.name === "k8s");
+        assert.equal(provider.inputs.kubeconfig, "[secret]");
+        // dependsOn the cluster component means every one of its children, recorded on each in-cluster child.
+        const clusterChildren = p.resources.filter((r: any) => r.parent === cluster.urn).map((r: any) => r.urn);
+        const systemNodes = byType("eks:index:ManagedNodeGroup")[0].urn;
+        const karpenterCrds = p.resources.find((r: any) => r.name === "llm-karpenter-crd").urn;
+        const inCluster = p.resources.filter((r: any) => (r.custom && r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v4:Chart") && !r.parent.includes("LlmCluster"));
+        assert.deepEqual(inCluster.map((r: any) => r.name).sort(), ["gpu-device-plugin", "gpu-inference", "gpu-nodeclass", "kuberay-chart", "kuberay-namespace"]);
+        for (const r of inCluster) {
+            assert.deepEqual(clusterChildren.filter((u: string) => !r.dependencies.includes(u)), [], `${r.name} waits for every part of the cluster`);
+            assert.ok(r.dependencies.includes(systemNodes) && r.dependencies.includes(karpenterCrds));
+            assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.name} deploys through the stack's explicit provider`);
+        }
+        const [nodePool] = byType("kubernetes:karpenter.sh/v1:NodePool");
+        assert.deepEqual(nodePool.inputs.spec.limits, { "nvidia.com/gpu": "4" }, "Pulumi.dev.yaml's gpuLimit");
+        assert.deepEqual(p.outputs.gpuNodePools, ["gpu-inference"]);
+        assert.equal(p.outputs.gpuLimit, 4);
+    });
+
     it("writes every Kubernetes object and Helm chart it declares", () => {
         assert.deepEqual(filesBelow(out("dev-a")), [
             "helm/kube-system_karpenter-crd.yaml",

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { withDefaults } from "../common/args";
+import { childDependsOn, withDefaults } from "../common/args";
 import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { DISCOVERY_TAG_KEY } from "../cluster/karpenter";
 import {
@@ -153,14 +153,14 @@ export class GpuNodePool extends pulumi.ComponentResource {
             kind: "EC2NodeClass",
             metadata: { name },
             spec: ec2NodeClassSpec(a),
-        }, { parent: this });
+        }, { parent: this, dependsOn: childDependsOn(opts) });
 
         const nodePools = pools.map((p) => new k8s.apiextensions.CustomResource(`${name}-${p.name}`, {
             apiVersion: "karpenter.sh/v1",
             kind: "NodePool",
             metadata: { name: `${name}-${p.name}` },
             spec: nodePoolSpec(name, p),
-        }, { parent: this, dependsOn: [nodeClass] }));
+        }, { parent: this, dependsOn: childDependsOn(opts, nodeClass) }));
 
         const installDevicePlugin = args.installDevicePlugin ?? amiFamilyOf(a.amiAlias) === "al2023";
         if (installDevicePlugin) {
@@ -171,7 +171,7 @@ export class GpuNodePool extends pulumi.ComponentResource {
                 repositoryOpts: { repo: DEVICE_PLUGIN_REPO },
                 namespace: "kube-system",
                 values: devicePluginValues(),
-            }, { parent: this });
+            }, { parent: this, dependsOn: childDependsOn(opts) });
         }
 
         this.nodeClassName = nodeClass.metadata.name;

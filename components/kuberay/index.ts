@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { withDefaults } from "../common/args";
+import { childDependsOn, withDefaults } from "../common/args";
 import { Check, checkKubernetesProvider, checkName, collect, isKnown, show, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../cluster/args";
 
@@ -162,7 +162,7 @@ export class KubeRayOperator extends pulumi.ComponentResource {
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
             metadata: { name: a.namespace, labels: { "app.kubernetes.io/part-of": "kuberay" } },
-        }, { parent: this });
+        }, { parent: this, dependsOn: childDependsOn(opts) });
 
         new k8s.helm.v4.Chart(`${name}-chart`, {
             name: KUBERAY_CHART,
@@ -173,7 +173,7 @@ export class KubeRayOperator extends pulumi.ComponentResource {
             // The CRDs are part of the release: applied server-side, and updated on upgrade.
             skipCrds: false,
             values: kubeRayValues(a),
-        }, { parent: this });
+        }, { parent: this, dependsOn: childDependsOn(opts) });
 
         this.namespace = namespace.metadata.name;
         this.version = pulumi.output(a.version);

@@ -1,0 +1,52 @@
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+
+import "./support/mocks";
+
+import { childDependsOn, withDefaults } from "../components/common/args";
+import { checkDuration, isNetworkAddress, networkOf, parseIpv4Cidr } from "../components/common/validation";
+
+class Dummy extends pulumi.ComponentResource {
+    constructor(name: string) {
+        super("test:index:Dummy", name);
+    }
+}
+
+describe("shared helpers", () => {
+    it("withDefaults keeps a default when the argument is undefined", () => {
+        assert.deepEqual(withDefaults({ a: 1, b: 2 }, { a: undefined, b: 3, c: 4 }), { a: 1, b: 3, c: 4 });
+        assert.deepEqual(withDefaults({ a: 1 }, undefined), { a: 1 });
+    });
+
+    it("childDependsOn repeats the component's dependsOn on a child, plus the child's own", async () => {
+        const [x, y, z] = [new Dummy("dep-x"), new Dummy("dep-y"), new Dummy("dep-z")];
+        assert.deepEqual(childDependsOn(undefined, z), [z]);
+        assert.deepEqual(childDependsOn({}, z), [z]);
+        assert.deepEqual(childDependsOn({ dependsOn: x }, z), [x, z]);
+        assert.deepEqual(childDependsOn({ dependsOn: [x, y] }, z), [x, y, z]);
+        assert.deepEqual(childDependsOn({ dependsOn: [x, y] }), [x, y]);
+        assert.deepEqual(await childDependsOn({ dependsOn: Promise.resolve(x) }, z), [x, z]);
+    });
+
+    it("parses IPv4 CIDRs strictly", () => {
+        assert.deepEqual(parseIpv4Cidr("10.0.0.0/16"), { address: 0x0a000000, prefix: 16 });
+        assert.deepEqual(parseIpv4Cidr("0.0.0.0/0"), { address: 0, prefix: 0 });
+        for (const bad of ["10.0.0.0", "10.0.0/16", "256.0.0.0/8", "10.0.0.0/33", "010.0.0.0/8", "::/0", " 10.0.0.0/16"]) {
+            assert.equal(parseIpv4Cidr(bad), undefined, bad);
+        }
+        assert.equal(isNetworkAddress(parseIpv4Cidr("10.0.0.0/16")!), true);
+        assert.equal(isNetworkAddress(parseIpv4Cidr("10.0.1.0/16")!), false);
+        assert.equal(isNetworkAddress(parseIpv4Cidr("203.0.113.7/32")!), true);
+        assert.equal(networkOf(parseIpv4Cidr("192.168.77.9/20")!), "192.168.64.0/20");
+        assert.equal(networkOf(parseIpv4Cidr("1.2.3.4/0")!), "0.0.0.0/0");
+    });
+
+    it("checks Karpenter durations", () => {
+        for (const ok of ["10m", "1h30m", "720h", "30s"]) {
+            assert.equal(checkDuration("x", ok, false), undefined, ok);
+        }
+        assert.equal(checkDuration("x", "Never", true), undefined);
+        assert.equal(checkDuration("x", "Never", false), `x "Never" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h" (no days, no spaces).`);
+        assert.equal(checkDuration("x", "1d", true), `x "1d" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h", or "Never" (no days, no spaces).`);
+    });
+});

@@ -9,7 +9,7 @@ import { GpuPoolArgs } from "../components/gpu-nodepool";
  */
 export function clusterArgsFromConfig(config: pulumi.Config, tags: Record<string, string>): LlmClusterArgs {
     return {
-        clusterName: config.get("clusterName") ?? `llm-${pulumi.getStack()}`,
+        clusterName: config.require("clusterName"),
         kubernetesVersion: config.get("kubernetesVersion"),
         vpcCidr: config.get("vpcCidr"),
         availabilityZoneCount: config.getNumber("availabilityZoneCount"),

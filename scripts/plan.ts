@@ -12,7 +12,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { environments, loadPolicyConfig, PlanUsageError, Program, resolveProgram, ROOT } from "./plan/project";
+import { environments, loadPolicyConfig, MOCKS_ERROR_PREFIX, PlanUsageError, Program, resolveProgram, ROOT } from "./plan/project";
 
 const USAGE = `usage: npm run plan -- <env>
        npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
@@ -80,9 +80,13 @@ async function main(argv: string[]): Promise<number> {
         loadPolicyConfig(o.policyConfig);
     }
     // Loaded only now: usage errors are reported without loading Pulumi.
-    const { runProgram } = await import("./plan/engine");
+    const { runProgram, ProgramError } = await import("./plan/engine");
     const plan = await runProgram(program);
-    const { kubernetesObjects, summarize, writePlan } = await import("./plan/render");
+    const { collisions, kubernetesObjects, summarize, writePlan } = await import("./plan/render");
+    const clashes = collisions(plan);
+    if (clashes.length > 0) {
+        throw new ProgramError(clashes.join("\n"));
+    }
     writePlan(plan, out);
     const rel = path.relative(process.cwd(), out) || ".";
     console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
@@ -91,9 +95,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
 }
 
+/** Errors whose message says what to fix; anything else (a bug in a program) also gets its stack. */
+function isExplained(e: Error): boolean {
+    const flags = e as unknown as Record<string, unknown>;
+    return e.name === "ProgramError" || flags.__pulumResourceError === true || flags.__pulumiRunError === true || "details" in e
+        || e.message.startsWith(MOCKS_ERROR_PREFIX);
+}
+
 function fail(e: unknown): never {
-    const message = e instanceof Error ? e.message : String(e);
-    console.error(e instanceof PlanUsageError ? `plan: ${message}` : `plan: the program failed: ${message}`);
+    if (e instanceof PlanUsageError) {
+        console.error(`plan: ${e.message}`);
+    } else if (e instanceof Error) {
+        console.error(`plan: the program failed: ${isExplained(e) ? e.message : e.stack ?? e.message}`);
+    } else {
+        console.error(`plan: the program failed: ${String(e)}`);
+    }
     process.exit(2);
 }
 

@@ -40,7 +40,7 @@ describe("Helm values the components set exist in the upstream charts' defaults"
     });
 
     it("karpenter", () => {
-        const values = karpenterHelmValues({ clusterName: "llm", interruptionQueueName: "llm", controllerCpu: "1", controllerMemory: "1Gi" });
+        const values = karpenterHelmValues({ clusterName: "llm", region: "us-west-2", interruptionQueueName: "llm", controllerCpu: "1", controllerMemory: "1Gi" });
         const defaults = chartDefaults(chartsDir, "karpenter");
         assert.deepEqual(unknownValueKeys(values, defaults), []);
         // The two settings the controller cannot run without are really where the chart reads them.

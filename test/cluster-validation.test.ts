@@ -74,6 +74,30 @@ const cases: { title: string; name?: string; args: LlmClusterArgs; message: stri
         message: `endpointPublicAccessCidrs includes "0.0.0.0/0", which opens the Kubernetes API endpoint to the whole internet: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`,
     },
     {
+        title: "two /1 endpoint CIDRs that together are the whole internet",
+        args: { endpointPublicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] },
+        message: [
+            "2 invalid arguments:",
+            `  - endpointPublicAccessCidrs includes "0.0.0.0/1", which opens the Kubernetes API endpoint to a large part of the internet: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`,
+            `  - endpointPublicAccessCidrs includes "128.0.0.0/1", which opens the Kubernetes API endpoint to a large part of the internet: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`,
+        ].join("\n"),
+    },
+    {
+        title: "Graviton instances in the system node group",
+        args: { systemNodeInstanceTypes: ["m7g.xlarge", "m7i.xlarge", "c6gn.large"] },
+        message: `systemNodeInstanceTypes ["m7g.xlarge","c6gn.large"] includes Graviton (arm64) instances: the system node group runs the x86_64 AMI; use x86_64 types such as "m7i.xlarge".`,
+    },
+    {
+        title: "an unknown support type",
+        args: { supportType: "LTS" },
+        message: `supportType "LTS" is not an EKS support type: use "STANDARD" (automatic upgrade when standard support ends) or "EXTENDED" (paid extended support).`,
+    },
+    {
+        title: "a tiny system node disk",
+        args: { systemNodeDiskSizeGiB: 8 },
+        message: "systemNodeDiskSizeGiB 8 is out of range: use a whole number from 20 to 16384.",
+    },
+    {
         title: "one availability zone",
         args: { availabilityZoneCount: 1 },
         message: `availabilityZoneCount 1 is out of range: use a whole number from 2 to 6 (EKS needs subnets in at least two zones).`,

@@ -51,6 +51,7 @@ describe("LlmCluster", () => {
                 `aws:cloudwatch/eventRule:EventRule c1-karpenter-${r.role}`,
                 `aws:cloudwatch/eventTarget:EventTarget c1-karpenter-${r.role}`,
             ]),
+            "aws:ec2/launchTemplate:LaunchTemplate c1-system-node-template",
             "aws:kms/key:Key c1-secrets-key",
             "aws:sqs/queue:Queue c1-karpenter-queue",
             "aws:sqs/queuePolicy:QueuePolicy c1-karpenter-queue-policy",
@@ -62,7 +63,7 @@ describe("LlmCluster", () => {
             "pulumi:providers:kubernetes c1-k8s",
         ];
         assert.deepEqual([...children].sort(), [...expected].sort());
-        assert.equal(children.length, 41);
+        assert.equal(children.length, 42);
         for (const r of descendantsOf(urn)) {
             assert.equal(r.parent, urn, `${r.name} is a direct child`);
         }
@@ -112,6 +113,7 @@ describe("LlmCluster", () => {
             skipDefaultNodeGroup: true,
             skipDefaultSecurityGroups: true,
             tags: TAGS,
+            upgradePolicy: { supportType: "STANDARD" },
             version: "1.35",
         });
         assert.ok(eks.dependencies.includes(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn));
@@ -125,14 +127,27 @@ describe("LlmCluster", () => {
     it("runs a CPU-only, on-demand system node group in the private subnets", () => {
         const ng = resource("eks:index:ManagedNodeGroup", "c1-system-nodes");
         assert.equal(ng.inputs.cluster, resource("eks:index:Cluster", "c1-eks").urn);
+        const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "c1-system-node-template");
+        assert.deepEqual(template.inputs, {
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { deleteOnTermination: "true", encrypted: "true", volumeSize: 50, volumeType: "gp3" } }],
+            description: "System nodes: IMDSv2 with hop limit 1, encrypted gp3 root volume",
+            metadataOptions: { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
+            tags: TAGS,
+            updateDefaultVersion: true,
+        });
+        assert.match((ng.inputs.launchTemplate as any).id, /^lt-[0-9a-f]{17}$/);
+        assert.equal((ng.inputs.launchTemplate as any).version, "1");
+        for (const p of ["cni", "ecr-pull", "ssm", "worker-node"]) {
+            assert.ok(ng.dependencies.includes(resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `c1-system-node-${p}`).urn), `the node group waits for the ${p} policy`);
+        }
         assert.deepEqual(
-            { ...ng.inputs, cluster: undefined, nodeRoleArn: undefined, subnetIds: undefined },
+            { ...ng.inputs, cluster: undefined, nodeRoleArn: undefined, subnetIds: undefined, launchTemplate: undefined },
             {
                 amiType: "AL2023_x86_64_STANDARD",
                 capacityType: "ON_DEMAND",
                 cluster: undefined,
-                diskSize: 50,
                 instanceTypes: ["m7i.xlarge", "m6i.xlarge"],
+                launchTemplate: undefined,
                 labels: { "ray-vllm-eks/node-pool": "system" },
                 nodeRoleArn: undefined,
                 scalingConfig: { desiredSize: 2, maxSize: 4, minSize: 2 },
@@ -257,15 +272,19 @@ describe("LlmCluster", () => {
         for (const release of [crds, controller]) {
             assert.ok(release.provider?.startsWith(`${provider.urn}::`), `${release.name} uses the cluster's provider`);
         }
-        assert.deepEqual(crds.inputs, { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", compat: "true", name: "karpenter-crd", namespace: "kube-system", version: "1.14.1" });
+        assert.deepEqual(crds.inputs, { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", compat: "true", createNamespace: true, name: "karpenter-crd", namespace: "kube-system", version: "1.14.1" });
         assert.deepEqual(controller.inputs, {
             chart: "oci://public.ecr.aws/karpenter/karpenter",
             compat: "true",
+            createNamespace: true,
             name: "karpenter",
             namespace: "kube-system",
             skipCrds: true,
             values: {
-                controller: { resources: { limits: { memory: "1Gi" }, requests: { cpu: "1", memory: "1Gi" } } },
+                controller: {
+                    env: [{ name: "AWS_REGION", value: "us-west-2" }],
+                    resources: { limits: { memory: "1Gi" }, requests: { cpu: "1", memory: "1Gi" } },
+                },
                 serviceAccount: { create: true, name: "karpenter" },
                 settings: { clusterName: "llm-test", interruptionQueue: "llm-test" },
             },

@@ -1,10 +1,15 @@
 import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
 import { CrdConformance, findSharedDir, loadYamlDocs } from "./support/conformance";
+import { componentUrn, descendantsOf, settle, valueOf } from "./support/mocks";
 import { environments as listEnvironments, plan } from "./support/plan";
+
+import { GpuNodePool, GpuNodePoolArgs } from "../components/gpu-nodepool";
+import { isKubernetesObject, toKubernetesObject } from "../scripts/plan/render";
 
 /** API groups served by Kubernetes itself: their objects are validated by the API server's built-in schemas. */
 const BUILT_IN_GROUPS = new Set([
@@ -64,4 +69,52 @@ describe("rendered custom resources conform to the upstream CRDs", function () {
             assert.deepEqual([...kinds].sort(), CUSTOM_KINDS[env] ?? [], `the custom kinds ${env} renders`);
         });
     }
+});
+
+describe("every GpuNodePool option renders objects the upstream CRDs accept", function () {
+    let crds: CrdConformance;
+
+    before(function () {
+        const shared = findSharedDir();
+        if (!shared) {
+            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
+            this.skip();
+        }
+        crds = CrdConformance.load(path.join(shared!, "crds"));
+    });
+
+    it("Bottlerocket, RAID0, instance types, GPUs per node, weights, limits, budgets, Never", async () => {
+        const provider = new k8s.Provider("conformance-k8s", { kubeconfig: "{}" });
+        const variants: GpuNodePoolArgs[] = [
+            { clusterName: "llm", nodeRoleName: "role", pools: [{ name: "gpu", gpuLimit: 8 }] },
+            {
+                clusterName: "llm",
+                nodeRoleName: "role",
+                amiAlias: "bottlerocket@v1.40.0",
+                instanceStoreRaid0: true,
+                volumeSizeGiB: 500,
+                volumeIops: 6000,
+                volumeThroughput: 500,
+                tags: { team: "ml", "cost-center": "42" },
+                pools: [
+                    { name: "spot", gpuLimit: 16, capacityTypes: ["spot"], weight: 100, minGpusPerNode: 4, maxGpusPerNode: 8, labels: { tier: "a" } },
+                    {
+                        name: "od", gpuLimit: 8, capacityTypes: ["on-demand"], weight: 1, instanceTypes: ["p5.48xlarge", "p4d.24xlarge"], cpuLimit: "400", memoryLimit: "4000Gi",
+                        consolidationPolicy: "WhenEmptyOrUnderutilized", consolidateAfter: "Never", expireAfter: "Never", terminationGracePeriod: "2h30m",
+                        disruptionBudgets: [{ nodes: "0", schedule: "@daily", duration: "1h30m", reasons: ["Drifted", "Underutilized"] }, { nodes: "50%" }],
+                    },
+                ],
+            },
+        ];
+        const pools = variants.map((args, i) => new GpuNodePool(`cv${i}`, args, { provider }));
+        await Promise.all(pools.map((p) => valueOf(p.nodePoolNames)));
+        await settle();
+        const objects = pools.flatMap((_, i) => descendantsOf(componentUrn("ray-vllm-eks:index:GpuNodePool", `cv${i}`)))
+            .filter(isKubernetesObject)
+            .map(toKubernetesObject);
+        assert.deepEqual(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort(), [
+            "EC2NodeClass/cv0", "EC2NodeClass/cv1", "NodePool/cv0-gpu", "NodePool/cv1-od", "NodePool/cv1-spot",
+        ]);
+        assert.deepEqual(objects.flatMap((o) => crds.validate(o)), []);
+    });
 });

@@ -188,8 +188,11 @@ const cases: { title: string; args: GpuNodePoolArgs; message: string }[] = [
     { title: "a negative GPU limit", args: pool({ gpuLimit: -4 }), message: "pools[0].gpuLimit -4 must be a whole number of GPUs of at least 1: it is the pool's budget (the most GPUs its nodes may hold)." },
     { title: "an unknown instance family", args: pool({ instanceFamilies: ["g6", "m5"] }), message: `pools[0].instanceFamilies ["m5"] is not a GPU instance family this package knows: use g5, g6, g6e, p4d, p4de, p5, p5e, p5en.` },
     { title: "an unknown instance type", args: pool({ instanceTypes: ["g6.3xlarge"] }), message: `pools[0].instanceTypes ["g6.3xlarge"] is not a GPU instance type this package knows: use a size of g5, g6, g6e, p4d, p4de, p5, p5e, p5en, such as "g6e.12xlarge".` },
-    { title: "empty capacity types", args: pool({ capacityTypes: [] }), message: `pools[0].capacityTypes is empty: list at least one of "spot", "on-demand" or "reserved" (["spot", "on-demand"] prefers spot and falls back to on-demand).` },
-    { title: "an unknown capacity type", args: pool({ capacityTypes: ["preemptible"] }), message: `pools[0].capacityTypes ["preemptible"] is not a capacity type: use "spot", "on-demand" or "reserved".` },
+    { title: "empty capacity types", args: pool({ capacityTypes: [] }), message: `pools[0].capacityTypes is empty: list "spot", "on-demand" or both (["spot", "on-demand"] prefers spot and falls back to on-demand).` },
+    { title: "an unknown capacity type", args: pool({ capacityTypes: ["preemptible"] }), message: `pools[0].capacityTypes ["preemptible"] is not a capacity type this component supports: use "spot" or "on-demand".` },
+    { title: "reserved capacity (no reservation selectors are rendered)", args: pool({ capacityTypes: ["reserved"] }), message: `pools[0].capacityTypes ["reserved"] is not a capacity type this component supports: use "spot" or "on-demand".` },
+    { title: "gp3 throughput above its IOPS allow", args: { ...pool({}), volumeThroughput: 1000 }, message: "volumeThroughput 1000 MiB/s needs at least 4000 IOPS (gp3 allows 0.25 MiB/s per IOPS), but volumeIops is 3000: raise volumeIops or lower volumeThroughput, or EC2 refuses to launch the nodes." },
+    { title: "an unpinned device plugin", args: { ...pool({}), devicePluginVersion: "0.x" }, message: `devicePluginVersion "0.x" is not an exact chart version: pin one such as "0.20.0".` },
     { title: "a malformed consolidateAfter", args: pool({ consolidateAfter: "5 minutes" }), message: `pools[0].consolidateAfter "5 minutes" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h", or "Never" (no days, no spaces).` },
     { title: "a malformed expireAfter", args: pool({ expireAfter: "30d" }), message: `pools[0].expireAfter "30d" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h", or "Never" (no days, no spaces).` },
     { title: "terminationGracePeriod Never", args: pool({ terminationGracePeriod: "Never" }), message: `pools[0].terminationGracePeriod "Never" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h" (no days, no spaces).` },
@@ -226,7 +229,7 @@ describe("GpuNodePool input validation", () => {
     it("refuses to run without an explicit Kubernetes provider", async () => {
         assert.equal(
             await rejection("gpbad-provider", pool({}), {}),
-            "GpuNodePool: GpuNodePool needs an explicit Kubernetes provider: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in its resource options, so it never deploys to the cluster your ambient kubeconfig points at.",
+            "GpuNodePool: provider is missing: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in the resource options of GpuNodePool, so it never deploys to the cluster your ambient kubeconfig points at.",
         );
     });
 });

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
 
-import { KubeRayOperator, KubeRayOperatorArgs, mergedFeatureGates } from "../components/kuberay";
+import { KubeRayOperator, KubeRayOperatorArgs, mergedFeatureGates, retainCrds } from "../components/kuberay";
 
 const TYPE = "ray-vllm-eks:index:KubeRayOperator";
 const provider = new k8s.Provider("kuberay-test-k8s", { kubeconfig: "{}" });
@@ -20,6 +20,7 @@ const DEFAULT_GATES = [
     { name: "RayClusterHistoryServer", enabled: false },
     { name: "SidecarSubmitterRestart", enabled: false },
     { name: "GCSFaultToleranceEmbeddedStorage", enabled: false },
+    { name: "KubernetesWAS", enabled: false },
 ];
 
 describe("KubeRayOperator", () => {
@@ -76,6 +77,12 @@ describe("KubeRayOperator", () => {
         assert.deepEqual(mergedFeatureGates([]), DEFAULT_GATES);
     });
 
+    it("keeps KubeRay's CRDs on delete (a transform the Pulumi CLI runs; the mock engine has none)", () => {
+        const crd = { type: "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition", name: "rayservices.ray.io", props: { a: 1 }, opts: { protect: false } };
+        assert.deepEqual(retainCrds(crd as any), { props: { a: 1 }, opts: { protect: false, retainOnDelete: true } });
+        assert.equal(retainCrds({ ...crd, type: "kubernetes:apps/v1:Deployment" } as any), undefined);
+    });
+
     it("exposes its namespace and version", async () => {
         assert.equal(await valueOf(operator.namespace), "kuberay-system");
         assert.equal(await valueOf(operator.version), "1.7.0");
@@ -99,7 +106,7 @@ describe("KubeRayOperator input validation", () => {
     it("refuses an unknown feature gate", async () => {
         assert.equal(
             await rejection("krbad-1", { featureGates: [{ name: "RayServiceV2", enabled: true }] }),
-            `KubeRayOperator: featureGates ["RayServiceV2"] is not a feature gate of KubeRay 1.7.0: use RayClusterStatusConditions, RayJobDeletionPolicy, RayMultiHostIndexing, RayServiceIncrementalUpgrade, RayCronJob, RayClusterMTLS, RayClusterNetworkPolicy, RayClusterHistoryServer, SidecarSubmitterRestart, GCSFaultToleranceEmbeddedStorage.`,
+            `KubeRayOperator: featureGates ["RayServiceV2"] is not a feature gate of KubeRay 1.7.0: use RayClusterStatusConditions, RayJobDeletionPolicy, RayMultiHostIndexing, RayServiceIncrementalUpgrade, RayCronJob, RayClusterMTLS, RayClusterNetworkPolicy, RayClusterHistoryServer, SidecarSubmitterRestart, GCSFaultToleranceEmbeddedStorage, KubernetesWAS.`,
         );
     });
 
@@ -121,7 +128,7 @@ describe("KubeRayOperator input validation", () => {
     it("refuses to run without an explicit Kubernetes provider", async () => {
         assert.equal(
             await rejection("krbad-4", {}, {}),
-            "KubeRayOperator: KubeRayOperator needs an explicit Kubernetes provider: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in its resource options, so it never deploys to the cluster your ambient kubeconfig points at.",
+            "KubeRayOperator: provider is missing: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in the resource options of KubeRayOperator, so it never deploys to the cluster your ambient kubeconfig points at.",
         );
     });
 });

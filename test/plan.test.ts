@@ -16,15 +16,22 @@ describe("the offline plan (npm run plan)", () => {
     let user: PlanRun;
     let badArgs: PlanRun;
     let unknownInvoke: PlanRun;
+    let applyError: PlanRun;
+    let collisions: PlanRun;
 
     before(async () => {
+        // Something of the user's already in the output folder: the plan must leave it alone.
+        fs.mkdirSync(out("dev-a"), { recursive: true });
+        fs.writeFileSync(path.join(out("dev-a"), "keep.txt"), "mine");
         // Pulumi's mock engine is process-wide, so each plan is its own process; run them side by side.
-        [devA, devB, user, badArgs, unknownInvoke] = await Promise.all([
+        [devA, devB, user, badArgs, unknownInvoke, applyError, collisions] = await Promise.all([
             plan("dev", "--out", out("dev-a")),
             plan("dev", "--out", out("dev-b")),
             plan("--program", "test/fixtures/user-stack", "--config", "clusterName=llm-ci", "--out", out("user")),
             plan("--program", "test/fixtures/bad-args", "--out", out("bad")),
             plan("--program", "test/fixtures/unknown-invoke", "--out", out("invoke")),
+            plan("--program", "test/fixtures/apply-error", "--out", out("apply")),
+            plan("--program", "test/fixtures/collisions", "--out", out("collisions")),
         ]);
     });
 
@@ -36,12 +43,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +51\n/);
+        assert.match(devA.stdout, /\n {2}total +52\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 51);
+        assert.equal(p.resources.length, 52);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -82,8 +89,9 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(p.outputs.gpuLimit, 4);
     });
 
-    it("writes every Kubernetes object and Helm chart it declares", () => {
-        assert.deepEqual(filesBelow(out("dev-a")), [
+    it("writes every Kubernetes object and Helm chart it declares, and nothing else in its folder", () => {
+        assert.equal(fs.readFileSync(path.join(out("dev-a"), "keep.txt"), "utf8"), "mine");
+        assert.deepEqual(filesBelow(out("dev-a")).filter((f) => f !== "keep.txt"), [
             "helm/kube-system_karpenter-crd.yaml",
             "helm/kube-system_karpenter.yaml",
             "helm/kube-system_nvidia-device-plugin.yaml",
@@ -103,17 +111,20 @@ describe("the offline plan (npm run plan)", () => {
 
     it("is deterministic: the same inputs give byte-identical files", () => {
         assert.equal(devB.code, 0, devB.stderr);
-        const files = filesBelow(out("dev-a"));
+        const files = filesBelow(out("dev-a")).filter((f) => f !== "keep.txt");
         assert.deepEqual(filesBelow(out("dev-b")), files);
         for (const f of files) {
             assert.ok(fs.readFileSync(path.join(out("dev-a"), f)).equals(fs.readFileSync(path.join(out("dev-b"), f))), `${f} differs between runs`);
         }
     });
 
-    it("never writes a secret: kubeconfigs and secret config are redacted", () => {
+    it("never writes a secret: kubeconfigs and secret config are redacted in every file", () => {
         for (const dir of [out("dev-a"), out("user")]) {
-            const text = fs.readFileSync(path.join(dir, "plan.json"), "utf8");
-            assert.doesNotMatch(text, /certificate-authority-data|get-token/);
+            for (const f of filesBelow(dir)) {
+                const text = fs.readFileSync(path.join(dir, f), "utf8");
+                // The kubeconfig's content, and the stand-in for the secure config value the program reads.
+                assert.doesNotMatch(text, /certificate-authority-data|get-token|offline-plan-secret-placeholder/, `${dir}/${f}`);
+            }
         }
         const p = JSON.parse(fs.readFileSync(path.join(out("user"), "plan.json"), "utf8"));
         assert.equal(p.outputs.apiToken, "[secret]");
@@ -146,7 +157,33 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(unknownInvoke.stderr, `plan: the program failed: the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to scripts/plan/mocks.ts\n`);
     });
 
+    it("exits 2 naming every resource that could not be registered, and why", () => {
+        assert.equal(applyError.code, 2);
+        assert.equal(applyError.stdout, "");
+        assert.equal(applyError.stderr, [
+            "plan: the program failed: 2 resources could not be registered:",
+            `  aws:sqs/queue:Queue q: input "name" failed: error serializing property "name": boom in apply`,
+            `  aws:sqs/queue:Queue q2: input "name" failed: error serializing property "name": the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to scripts/plan/mocks.ts`,
+            "",
+        ].join("\n"));
+    });
+
+    it("exits 2 when two resources declare the same Helm release (the real install would fail)", () => {
+        assert.equal(collisions.code, 2);
+        assert.equal(collisions.stderr, "plan: the program failed: Helm release kube-system/nvidia-device-plugin is declared by 2 resources (gpu-a-device-plugin, gpu-b-device-plugin): only one can own it; rename one, or turn the duplicate off.\n");
+    });
+
     const usageCases: { title: string; args: string[]; stderr: string }[] = [
+        {
+            title: "a config value of the wrong type",
+            args: ["dev", "--config", "gpuLimit=four"],
+            stderr: `plan: configuration value "ray-vllm-eks:gpuLimit" is "four", not of type integer as Pulumi.yaml declares it: fix it in Pulumi.dev.yaml or the --config override.\n`,
+        },
+        {
+            title: "a stack without a required config value",
+            args: ["--program", ".", "--stack", "qa"],
+            stderr: `plan: stack "qa" is missing configuration value "ray-vllm-eks:clusterName", which Pulumi.yaml declares without a default: set it in Pulumi.qa.yaml or with --config clusterName=<value>.\n`,
+        },
         { title: "no environment or program", args: [], stderr: `plan: name an environment (dev) or a --program\n${USAGE}\n` },
         { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, or --program <path> for another program.\n` },
         { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },

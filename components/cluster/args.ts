@@ -26,6 +26,14 @@ export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "ray-vllm-
 
 /** Instance families with accelerators: system nodes are CPU only, GPUs come from Karpenter. */
 const ACCELERATED_FAMILY = /^(g\d|gr\d|p\d|inf\d|trn\d|dl\d|vt\d|f\d)/;
+/** Graviton (arm64) families, such as m7g or c6gn: the system nodes run the x86_64 AMI. */
+const GRAVITON_FAMILY = /^(a1|[a-z]+\d+[a-z]*g[a-z]*)\./;
+
+/** EKS support types: STANDARD upgrades the control plane when standard support ends; EXTENDED keeps it, for a fee. */
+export const SUPPORT_TYPES: readonly string[] = ["STANDARD", "EXTENDED"];
+
+/** Public endpoint CIDRs with a shorter prefix than this cover a large part of the internet and need the opt-in. */
+export const MIN_PUBLIC_ENDPOINT_PREFIX = 8;
 
 export interface LlmClusterArgs {
     /**
@@ -145,6 +153,13 @@ export interface LlmClusterArgs {
      */
     karpenterControllerMemory?: pulumi.Input<string>;
     /**
+     * EKS support type: "STANDARD" (the control plane is upgraded automatically when standard
+     * support ends) or "EXTENDED" (it stays on its version, at an extra hourly charge).
+     * @default "STANDARD"
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+     */
+    supportType?: pulumi.Input<string>;
+    /**
      * Tags for every AWS resource the component creates.
      * @default {}
      * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
@@ -170,6 +185,7 @@ export const clusterDefaults = {
     karpenterNamespace: "kube-system",
     karpenterControllerCpu: "1",
     karpenterControllerMemory: "1Gi",
+    supportType: "STANDARD",
     tags: {} as { [key: string]: string },
 };
 
@@ -253,11 +269,12 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
                 const problem = checkCidr("endpointPublicAccessCidrs", c);
                 if (problem) {
                     problems.push(problem);
-                } else if (parseIpv4Cidr(c)!.prefix === 0 && a.allowPublicEndpointFromAnywhere !== true) {
-                    problems.push(`endpointPublicAccessCidrs includes ${show(c)}, which opens the Kubernetes API endpoint to the whole internet: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`);
+                } else if (parseIpv4Cidr(c)!.prefix < MIN_PUBLIC_ENDPOINT_PREFIX && a.allowPublicEndpointFromAnywhere !== true) {
+                    const reach = parseIpv4Cidr(c)!.prefix === 0 ? "the whole internet" : "a large part of the internet";
+                    problems.push(`endpointPublicAccessCidrs includes ${show(c)}, which opens the Kubernetes API endpoint to ${reach}: list only the CIDRs that need it (a VPN or CI egress range), or set allowPublicEndpointFromAnywhere to true to accept that exposure.`);
                 }
             }
-            return problems.length > 0 ? problems.join("\n") : undefined;
+            return problems;
         },
         () => {
             const types = a.systemNodeInstanceTypes;
@@ -270,6 +287,10 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             const gpu = types.filter((t) => isKnown(t) && ACCELERATED_FAMILY.test(t));
             if (gpu.length > 0) {
                 return `systemNodeInstanceTypes ${show(gpu)} includes accelerated instances: the system node group is CPU only (GPU nodes come from Karpenter through GpuNodePool); use general-purpose types such as "m7i.xlarge".`;
+            }
+            const arm = types.filter((t) => isKnown(t) && GRAVITON_FAMILY.test(t));
+            if (arm.length > 0) {
+                return `systemNodeInstanceTypes ${show(arm)} includes Graviton (arm64) instances: the system node group runs the x86_64 AMI; use x86_64 types such as "m7i.xlarge".`;
             }
             return undefined;
         },
@@ -297,6 +318,9 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             }
             return undefined;
         },
+        () => (isKnown(a.supportType) && !SUPPORT_TYPES.includes(a.supportType)
+            ? `supportType ${show(a.supportType)} is not an EKS support type: use "STANDARD" (automatic upgrade when standard support ends) or "EXTENDED" (paid extended support).`
+            : undefined),
         () => {
             const v = a.karpenterVersion;
             if (isKnown(v) && !/^\d+\.\d+\.\d+$/.test(v)) {

@@ -86,6 +86,28 @@ export function eksClusterArgs(
         // Karpenter authenticates through EKS Pod Identity: no IAM OIDC provider is needed.
         createOidcProvider: false,
         deletionProtection: a.deletionProtection,
+        upgradePolicy: { supportType: a.supportType },
+        tags: a.tags,
+    };
+}
+
+/**
+ * The system nodes' launch template: IMDSv2 only, with a hop limit of 1 so pods cannot take the
+ * node's credentials (they use EKS Pod Identity), and an encrypted gp3 root volume.
+ */
+export function systemNodeLaunchTemplateArgs(a: ResolvedClusterArgs): aws.ec2.LaunchTemplateArgs {
+    return {
+        description: "System nodes: IMDSv2 with hop limit 1, encrypted gp3 root volume",
+        updateDefaultVersion: true,
+        metadataOptions: {
+            httpEndpoint: "enabled",
+            httpTokens: "required",
+            httpPutResponseHopLimit: 1,
+        },
+        blockDeviceMappings: [{
+            deviceName: "/dev/xvda",
+            ebs: { volumeSize: a.systemNodeDiskSizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        }],
         tags: a.tags,
     };
 }
@@ -96,6 +118,7 @@ export function systemNodeGroupArgs(
     cluster: eks.Cluster,
     nodeRoleArn: pulumi.Input<string>,
     privateSubnetIds: pulumi.Input<string[]>,
+    launchTemplate: aws.ec2.LaunchTemplate,
 ): eks.ManagedNodeGroupArgs {
     return {
         cluster,
@@ -104,7 +127,7 @@ export function systemNodeGroupArgs(
         capacityType: "ON_DEMAND",
         amiType: "AL2023_x86_64_STANDARD",
         instanceTypes: a.systemNodeInstanceTypes,
-        diskSize: a.systemNodeDiskSizeGiB,
+        launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.apply(String) },
         scalingConfig: {
             minSize: a.systemNodeMinSize,
             desiredSize: a.systemNodeDesiredSize ?? a.systemNodeMinSize,
@@ -177,31 +200,33 @@ export class LlmCluster extends pulumi.ComponentResource {
         });
         const eksClusterName = cluster.eksCluster.name;
 
-        const nodeRole = (role: string): aws.iam.Role => {
+        const partition = aws.getPartitionOutput({}, parent).partition;
+        const nodeRole = (role: string): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } => {
             const r = new aws.iam.Role(`${name}-${role}`, {
                 description: pulumi.interpolate`Nodes of EKS cluster ${clusterName} (${role})`,
                 assumeRolePolicy: JSON.stringify(ec2TrustPolicy()),
                 tags: a.tags,
             }, parent);
-            for (const [short, policy] of Object.entries(NODE_ROLE_MANAGED_POLICIES)) {
+            const attachments = Object.entries(NODE_ROLE_MANAGED_POLICIES).map(([short, policy]) =>
                 new aws.iam.RolePolicyAttachment(`${name}-${role}-${short}`, {
                     role: r.name,
-                    policyArn: aws.getPartitionOutput({}, parent).partition.apply((p) => `arn:${p}:iam::aws:policy/${policy}`),
-                }, parent);
-            }
-            return r;
+                    policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`,
+                }, parent));
+            return { role: r, attachments };
         };
 
-        // System nodes: EKS creates their access entry for a managed node group's role.
+        // System nodes: EKS creates their access entry for a managed node group's role. They start
+        // only once the role has its policies, and on destroy they go before the policies do.
         const systemNodeRole = nodeRole("system-node");
+        const launchTemplate = new aws.ec2.LaunchTemplate(`${name}-system-node-template`, systemNodeLaunchTemplateArgs(a), parent);
         const systemNodes = new eks.ManagedNodeGroup(
             `${name}-system-nodes`,
-            systemNodeGroupArgs(a, cluster, systemNodeRole.arn, vpc.privateSubnetIds),
-            parent,
+            systemNodeGroupArgs(a, cluster, systemNodeRole.role.arn, vpc.privateSubnetIds, launchTemplate),
+            { parent: this, dependsOn: systemNodeRole.attachments },
         );
 
         // Karpenter's nodes: their role needs an access entry of type EC2_LINUX to join.
-        const karpenterNodeRole = nodeRole("karpenter-node");
+        const karpenterNodeRole = nodeRole("karpenter-node").role;
         const nodeAccess = new aws.eks.AccessEntry(`${name}-karpenter-node-access`, {
             clusterName: eksClusterName,
             principalArn: karpenterNodeRole.arn,
@@ -242,9 +267,10 @@ export class LlmCluster extends pulumi.ComponentResource {
             assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
             tags: a.tags,
         }, parent);
+        const region = aws.getRegionOutput({}, parent).region;
         const scope = pulumi.all([
-            aws.getPartitionOutput({}, parent).partition,
-            aws.getRegionOutput({}, parent).region,
+            partition,
+            region,
             aws.getCallerIdentityOutput({}, parent).accountId,
             clusterName,
             karpenterNodeRole.arn,
@@ -283,17 +309,19 @@ export class LlmCluster extends pulumi.ComponentResource {
             chart: KARPENTER_CRD_CHART,
             version: a.karpenterVersion,
             namespace: a.karpenterNamespace,
+            createNamespace: true,
         }, { parent: this, provider, dependsOn: [systemNodes] });
         new k8s.helm.v3.Release(`${name}-karpenter`, {
             name: KARPENTER_RELEASE_NAME,
             chart: KARPENTER_CHART,
             version: a.karpenterVersion,
             namespace: a.karpenterNamespace,
+            createNamespace: true,
             // The CRDs come from the karpenter-crd release, which Helm also upgrades.
             skipCrds: true,
-            values: pulumi.all([clusterName, queue.name, a.karpenterControllerCpu, a.karpenterControllerMemory])
-                .apply(([clusterName, interruptionQueueName, controllerCpu, controllerMemory]) =>
-                    karpenterHelmValues({ clusterName, interruptionQueueName, controllerCpu, controllerMemory })),
+            values: pulumi.all([clusterName, region, queue.name, a.karpenterControllerCpu, a.karpenterControllerMemory])
+                .apply(([clusterName, region, interruptionQueueName, controllerCpu, controllerMemory]) =>
+                    karpenterHelmValues({ clusterName, region, interruptionQueueName, controllerCpu, controllerMemory })),
         }, {
             parent: this,
             provider,

@@ -312,6 +312,8 @@ export function interruptionEventPattern(rule: InterruptionRule): string {
 /** What the controller's Helm values are built from. */
 export interface KarpenterValuesInput {
     clusterName: string;
+    /** The region, given explicitly: the system nodes' IMDS hop limit of 1 keeps pods from asking IMDS. */
+    region: string;
     interruptionQueueName: string;
     controllerCpu: string;
     controllerMemory: string;
@@ -329,6 +331,7 @@ export function karpenterHelmValues(v: KarpenterValuesInput): Record<string, unk
         },
         serviceAccount: { create: true, name: KARPENTER_SERVICE_ACCOUNT },
         controller: {
+            env: [{ name: "AWS_REGION", value: v.region }],
             resources: {
                 requests: { cpu: v.controllerCpu, memory: v.controllerMemory },
                 limits: { memory: v.controllerMemory },

@@ -25,11 +25,11 @@ export function show(value: unknown): string {
  * The first invalid argument found, as a message. Components call `collect` with every
  * check so that a user sees all of their mistakes in one run, not one per `pulumi up`.
  */
-export type Check = () => string | undefined;
+export type Check = () => string | string[] | undefined;
 
 /** Runs the checks and returns every message, in order. */
 export function collect(checks: Check[]): string[] {
-    return checks.map((check) => check()).filter((m): m is string => m !== undefined);
+    return checks.flatMap((check) => check() ?? []);
 }
 
 /** Throws one ResourceError that lists every problem (one per line) when there is any. */
@@ -101,7 +101,7 @@ export function checkKubernetesProvider(component: string, resource: pulumi.Reso
     if (resource.getProvider("kubernetes::") !== undefined) {
         return undefined;
     }
-    return `${component} needs an explicit Kubernetes provider: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in its resource options, so it never deploys to the cluster your ambient kubeconfig points at.`;
+    return `provider is missing: pass { provider } (a k8s.Provider built from LlmCluster's kubeconfig) in the resource options of ${component}, so it never deploys to the cluster your ambient kubeconfig points at.`;
 }
 
 /** Kubernetes durations as Karpenter writes them ("30s", "10m", "1h30m"), optionally "Never". */

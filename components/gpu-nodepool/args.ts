@@ -19,7 +19,8 @@ export const NODE_POOL_LABEL = "ray-vllm-eks/node-pool";
 /** The label naming the NodePool a GPU node came from. */
 export const GPU_POOL_LABEL = "ray-vllm-eks/gpu-pool";
 
-export const CAPACITY_TYPES: readonly string[] = ["spot", "on-demand", "reserved"];
+/** Capacity types a pool may use ("reserved" needs capacity reservation selectors, which this component does not render). */
+export const CAPACITY_TYPES: readonly string[] = ["spot", "on-demand"];
 export const CONSOLIDATION_POLICIES: readonly string[] = ["WhenEmpty", "WhenEmptyOrUnderutilized"];
 export const AMI_FAMILIES: readonly string[] = ["al2023", "bottlerocket"];
 
@@ -91,7 +92,7 @@ export interface GpuPoolArgs {
      */
     instanceTypes?: pulumi.Input<pulumi.Input<string>[]>;
     /**
-     * Capacity types: "spot", "on-demand", "reserved". With spot and on-demand, Karpenter prefers spot.
+     * Capacity types: "spot", "on-demand". With both, Karpenter prefers spot.
      * @default ["spot", "on-demand"]
      * @see https://karpenter.sh/docs/concepts/nodepools/#capacity-type
      */
@@ -317,10 +318,10 @@ function poolChecks(at: string, p: ResolvedGpuPoolArgs, names: string[], compone
                 return undefined;
             }
             if (capacity.length === 0) {
-                return `${at}.capacityTypes is empty: list at least one of "spot", "on-demand" or "reserved" (["spot", "on-demand"] prefers spot and falls back to on-demand).`;
+                return `${at}.capacityTypes is empty: list "spot", "on-demand" or both (["spot", "on-demand"] prefers spot and falls back to on-demand).`;
             }
             const bad = capacity.filter((c) => !CAPACITY_TYPES.includes(c));
-            return bad.length > 0 ? `${at}.capacityTypes ${show(bad)} is not a capacity type: use "spot", "on-demand" or "reserved".` : undefined;
+            return bad.length > 0 ? `${at}.capacityTypes ${show(bad)} is not a capacity type this component supports: use "spot" or "on-demand".` : undefined;
         },
         () => checkWholeNumber(`${at}.minGpusPerNode`, p.minGpusPerNode, 1, 8, ""),
         () => checkWholeNumber(`${at}.maxGpusPerNode`, p.maxGpusPerNode, 1, 8, ""),
@@ -401,6 +402,12 @@ export function validateGpuNodePoolArgs(name: string, a: ResolvedGpuNodePoolArgs
         () => checkWholeNumber("volumeSizeGiB", a.volumeSizeGiB, 50, 16384, " (inference images and model caches need room)"),
         () => checkWholeNumber("volumeIops", a.volumeIops, 3000, 16000, " (gp3's range)"),
         () => checkWholeNumber("volumeThroughput", a.volumeThroughput, 125, 1000, " (gp3's range, MiB/s)"),
+        () => (isKnown(a.volumeThroughput) && isKnown(a.volumeIops) && a.volumeThroughput > a.volumeIops / 4
+            ? `volumeThroughput ${a.volumeThroughput} MiB/s needs at least ${a.volumeThroughput * 4} IOPS (gp3 allows 0.25 MiB/s per IOPS), but volumeIops is ${a.volumeIops}: raise volumeIops or lower volumeThroughput, or EC2 refuses to launch the nodes.`
+            : undefined),
+        () => (isKnown(a.devicePluginVersion) && !/^\d+\.\d+\.\d+$/.test(a.devicePluginVersion)
+            ? `devicePluginVersion ${show(a.devicePluginVersion)} is not an exact chart version: pin one such as "${DEVICE_PLUGIN_VERSION}".`
+            : undefined),
         () => {
             if (!isKnown(a.tags)) {
                 return undefined;

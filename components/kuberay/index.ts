@@ -2,123 +2,32 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { childDependsOn, withDefaults } from "../common/args";
-import { Check, checkKubernetesProvider, checkName, collect, isKnown, show, throwIfInvalid } from "../common/validation";
+import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../cluster/args";
+import {
+    FeatureGateArgs,
+    KUBERAY_CHART,
+    KUBERAY_FEATURE_GATES,
+    KUBERAY_REPO,
+    kubeRayDefaults,
+    KubeRayOperatorArgs,
+    ResolvedKubeRayArgs,
+    validateKubeRayArgs,
+} from "./args";
 
-/** The kuberay-operator chart (https://github.com/ray-project/kuberay/tree/master/helm-chart/kuberay-operator). */
-export const KUBERAY_CHART = "kuberay-operator";
-export const KUBERAY_REPO = "https://ray-project.github.io/kuberay-helm/";
-/** The pinned KubeRay version (chart and operator image). */
-export const KUBERAY_VERSION = "1.7.0";
+export * from "./args";
 
-/** A KubeRay feature gate. */
-export interface FeatureGateArgs {
-    /**
-     * The gate's name, one of `KUBERAY_FEATURE_GATES`.
-     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/feature-gates.html
-     */
-    name: string;
-    /**
-     * Whether it is on.
-     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/feature-gates.html
-     */
-    enabled: boolean;
-}
+const CRD_TYPE = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 
-/** The feature gates of KubeRay 1.7.0 and the chart's defaults for them. */
-export const KUBERAY_FEATURE_GATES: Readonly<Record<string, boolean>> = {
-    RayClusterStatusConditions: true,
-    RayJobDeletionPolicy: true,
-    RayMultiHostIndexing: true,
-    RayServiceIncrementalUpgrade: true,
-    RayCronJob: false,
-    RayClusterMTLS: false,
-    RayClusterNetworkPolicy: false,
-    RayClusterHistoryServer: false,
-    SidecarSubmitterRestart: false,
-    GCSFaultToleranceEmbeddedStorage: false,
-};
+/** A resource transform that marks the chart's CustomResourceDefinitions `retainOnDelete`. */
+export const retainCrds: pulumi.ResourceTransform = (args) =>
+    args.type === CRD_TYPE ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true }) } : undefined;
 
-export interface KubeRayOperatorArgs {
-    /**
-     * The namespace the operator runs in (created by the component).
-     * @default "kuberay-system"
-     * @see https://docs.ray.io/en/latest/cluster/kubernetes/getting-started/kuberay-operator-installation.html
-     */
-    namespace?: string;
-    /**
-     * The KubeRay chart and operator version (1.7.x is what this package is tested with).
-     * @default "1.7.0"
-     * @see https://github.com/ray-project/kuberay/releases
-     */
-    version?: pulumi.Input<string>;
-    /**
-     * Feature gates to change; the others keep the chart's defaults (a list in Helm values
-     * replaces the whole default list, so the component merges them for you).
-     * @default []
-     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/feature-gates.html
-     */
-    featureGates?: FeatureGateArgs[];
-    /**
-     * Namespaces whose Ray resources the operator reconciles; empty means all namespaces.
-     * @default []
-     * @see https://github.com/ray-project/kuberay/tree/master/helm-chart/kuberay-operator
-     */
-    watchNamespaces?: pulumi.Input<pulumi.Input<string>[]>;
-    /**
-     * CPU request of the operator.
-     * @default "100m"
-     * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-     */
-    cpuRequest?: pulumi.Input<string>;
-    /**
-     * CPU limit of the operator.
-     * @default "1"
-     * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-     */
-    cpuLimit?: pulumi.Input<string>;
-    /**
-     * Memory request and limit of the operator.
-     * @default "512Mi"
-     * @see https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-     */
-    memory?: pulumi.Input<string>;
-}
-
-/** Defaults of `KubeRayOperatorArgs`. */
-export const kubeRayDefaults = {
-    namespace: "kuberay-system",
-    version: KUBERAY_VERSION,
-    featureGates: [] as FeatureGateArgs[],
-    watchNamespaces: [] as string[],
-    cpuRequest: "100m",
-    cpuLimit: "1",
-    memory: "512Mi",
-};
-
-export type ResolvedKubeRayArgs = Omit<KubeRayOperatorArgs, keyof typeof kubeRayDefaults> & {
-    [K in keyof typeof kubeRayDefaults]-?: NonNullable<KubeRayOperatorArgs[K]>;
-};
-
-/** Every problem with the arguments of `KubeRayOperator` `name`. */
-export function validateKubeRayArgs(name: string, a: ResolvedKubeRayArgs): string[] {
-    const checks: Check[] = [
-        () => checkName("name", name, 40, "so that the names derived from it are valid Kubernetes names"),
-        () => checkName("namespace", a.namespace, 63, "(a Kubernetes namespace name)"),
-        () => {
-            const unknown = a.featureGates.map((g) => g.name).filter((n) => !(n in KUBERAY_FEATURE_GATES));
-            return unknown.length > 0
-                ? `featureGates ${show(unknown)} ${unknown.length === 1 ? "is not a feature gate" : "are not feature gates"} of KubeRay ${KUBERAY_VERSION}: use ${Object.keys(KUBERAY_FEATURE_GATES).join(", ")}.`
-                : undefined;
-        },
-        () => {
-            const names = a.featureGates.map((g) => g.name);
-            const twice = names.filter((n, i) => names.indexOf(n) !== i);
-            return twice.length > 0 ? `featureGates sets ${show([...new Set(twice)])} more than once: set each gate once.` : undefined;
-        },
-        () => (isKnown(a.version) && !/^\d+\.\d+\.\d+$/.test(a.version) ? `version ${show(a.version)} is not an exact chart version: pin one such as "${KUBERAY_VERSION}".` : undefined),
-    ];
-    return collect(checks);
+/** Whether the engine runs resource transforms (the Pulumi CLI does; Pulumi's mock engine does not). */
+function engineSupportsTransforms(): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsTransforms?: boolean } };
+    return state.getStore().supportsTransforms === true;
 }
 
 /** The whole feature-gate list for the chart: its defaults with the given gates changed. */
@@ -173,7 +82,11 @@ export class KubeRayOperator extends pulumi.ComponentResource {
             // The CRDs are part of the release: applied server-side, and updated on upgrade.
             skipCrds: false,
             values: kubeRayValues(a),
-        }, { parent: this, dependsOn: childDependsOn(opts) });
+        }, {
+            parent: this,
+            dependsOn: childDependsOn(opts),
+            transforms: a.retainCrdsOnDelete && engineSupportsTransforms() ? [retainCrds] : undefined,
+        });
 
         this.namespace = namespace.metadata.name;
         this.version = pulumi.output(a.version);

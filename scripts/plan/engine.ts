@@ -23,6 +23,11 @@ export interface PlannedResource {
     outputs?: Record<string, unknown>;
 }
 
+/** A program that ran but whose resources could not all be registered, or that the real engine would reject. */
+export class ProgramError extends Error {
+    public override readonly name = "ProgramError";
+}
+
 export interface PlanResult {
     project: string;
     stack: string;
@@ -100,14 +105,25 @@ interface MonitorLike {
  * Installs the mocks with a monitor that records every registration (type, name, parent,
  * provider, dependencies and inputs) and every component's outputs.
  */
-export function installRecordingMocks(project: string, stack: string, env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): Map<string, PlannedResource> {
+export interface Recording {
+    /** Every registration, by URN. */
+    resources: Map<string, PlannedResource>;
+    /** URNs registered more than once (the engine refuses a program that does that). */
+    duplicateUrns: string[];
+}
+
+export function installRecordingMocks(project: string, stack: string, env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): Recording {
     // setMocks does all its work before its first await, so the monitor exists on return.
     void pulumi.runtime.setMocks(createMocks(env), project, stack, false);
     const monitor = pulumi.runtime.getMonitor() as unknown as MonitorLike;
     const recorded = new Map<string, PlannedResource>();
+    const duplicateUrns: string[] = [];
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req, cb) => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        if (recorded.has(urn)) {
+            duplicateUrns.push(urn);
+        }
         const deps = new Set(req.getDependenciesList());
         req.getPropertydependenciesMap().forEach((d) => d.getUrnsList().forEach((u) => deps.add(u)));
         recorded.set(urn, {
@@ -130,7 +146,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
         }
         return registerOutputs(req, cb);
     };
-    return recorded;
+    return { resources: recorded, duplicateUrns };
 }
 
 /** Waits until every registration still in flight (applies, component outputs) has finished. */
@@ -151,19 +167,55 @@ function aliasPackageToSource(): void {
     };
 }
 
+interface Constructed {
+    type: string;
+    name: string;
+    props: Record<string, unknown>;
+}
+
+/** Why a resource never reached the engine: the first of its inputs that failed, if one did. */
+async function failureOf(c: Constructed): Promise<string> {
+    for (const [key, value] of Object.entries(c.props ?? {})) {
+        const settled = await Promise.race([
+            (pulumi.output(value) as unknown as { promise(): Promise<unknown> }).promise().then(() => undefined, (e: unknown) => e),
+            new Promise((resolve) => setTimeout(() => resolve(undefined), 50)),
+        ]);
+        if (settled !== undefined) {
+            return `input "${key}" failed: ${settled instanceof Error ? settled.message : String(settled)}`;
+        }
+    }
+    return "its inputs never resolved (it waits on a value that failed above)";
+}
+
 /** Runs the program under the mock engine and returns everything it registered. */
 export async function runProgram(program: Program): Promise<PlanResult> {
     const region = program.config.values["aws:region"] ?? DEFAULT_MOCK_ENVIRONMENT.region;
-    const recorded = installRecordingMocks(program.project, program.stack, { ...DEFAULT_MOCK_ENVIRONMENT, region });
+    const recording = installRecordingMocks(program.project, program.stack, { ...DEFAULT_MOCK_ENVIRONMENT, region });
+    const recorded = recording.resources;
     pulumi.runtime.setAllConfig(program.config.values, program.config.secretKeys);
     aliasPackageToSource();
+    const constructed: Constructed[] = [];
     await pulumi.runtime.runInPulumiStack(async () => {
+        // Every resource the program constructs, to find those whose registration failed.
+        pulumi.runtime.registerStackTransformation((args) => {
+            constructed.push({ type: args.type, name: args.name, props: args.props as Record<string, unknown> });
+            return undefined;
+        });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const exported = require(program.entry) as unknown;
         const main = exported && typeof exported === "object" && "default" in exported ? (exported as { default: unknown }).default : exported;
         return typeof main === "function" ? await (main as () => unknown)() : exported;
     });
     await waitForRegistrations();
+    const registered = new Set([...recorded.values()].map((r) => `${r.type}::${r.name}`));
+    const failed = constructed.filter((c) => !registered.has(`${c.type}::${c.name}`));
+    if (failed.length > 0) {
+        const reasons = await Promise.all(failed.map(async (c) => `  ${c.type} ${c.name}: ${await failureOf(c)}`));
+        throw new ProgramError(`${failed.length} resource${failed.length === 1 ? "" : "s"} could not be registered:\n${reasons.join("\n")}`);
+    }
+    if (recording.duplicateUrns.length > 0) {
+        throw new ProgramError(`the program registers the same URN more than once (pulumi up would refuse it): give these resources different names:\n${[...new Set(recording.duplicateUrns)].map((u) => `  ${u}`).join("\n")}`);
+    }
     const resources = [...recorded.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     // The stack's outputs as the engine received them, secrets still marked (and so redacted).
     const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");

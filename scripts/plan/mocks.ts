@@ -1,6 +1,8 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 
+import { MOCKS_ERROR_PREFIX } from "./project";
+
 /**
  * Pulumi mocks whose outputs look like the real thing: ARNs, ids, subnet lists and a
  * kubeconfig, all derived from the resource's type and name so the same program always
@@ -66,6 +68,8 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
             const associationId = `a-${hex(17)}`;
             return { id: `${inputs.clusterName},${associationId}`, state: { associationId, associationArn: regional("eks", `podidentityassociation/${inputs.clusterName}/${associationId}`) } };
         }
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { id: `lt-${hex(17)}`, state: { name: physical, arn: regional("ec2", `launch-template/lt-${hex(17)}`), latestVersion: 1, defaultVersion: 1 } };
         case "aws:ec2/tag:Tag":
             return { id: `${inputs.resourceId},${inputs.key}`, state: {} };
         default: {
@@ -189,7 +193,7 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { id: env.accountId, accountId: env.accountId, arn: `arn:aws:iam::${env.accountId}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
                 default:
-                    throw engineError(`the offline plan's mocks do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
+                    throw engineError(`${MOCKS_ERROR_PREFIX} do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
             }
         },
     };

@@ -2,6 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 
+/** How the mocks' errors begin (the SDK re-wraps them, so the plan recognises them by this). */
+export const MOCKS_ERROR_PREFIX = "the offline plan's mocks";
+
 /** The repository's root. */
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -39,8 +42,11 @@ export interface Program {
     config: ProgramConfig;
 }
 
-/** The placeholder of a `secure:` config value, which cannot be decrypted offline. */
-export const SECRET_PLACEHOLDER = "[secret]";
+/**
+ * What a `secure:` config value becomes offline, where it cannot be decrypted. Distinct from the
+ * plan's "[secret]" redaction, so a test can tell a redacted secret from a leaked placeholder.
+ */
+export const SECRET_PLACEHOLDER = "offline-plan-secret-placeholder";
 
 function readYaml(file: string): Record<string, unknown> {
     try {
@@ -67,36 +73,90 @@ function namespaced(project: string, key: string): string {
     return key.includes(":") ? key : `${project}:${key}`;
 }
 
+function isMap(v: unknown): v is Record<string, unknown> {
+    return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** A project config key Pulumi.yaml declares (`type`, `default`, `secret`). */
+interface Declaration {
+    type?: string;
+    default?: unknown;
+    secret?: boolean;
+}
+
+/** The placeholder of a secret of the declared type, so typed getters (`requireSecretNumber`) still work. */
+function placeholderFor(type: string | undefined): unknown {
+    return type === "integer" ? 0 : type === "boolean" ? false : SECRET_PLACEHOLDER;
+}
+
+/** Replaces every `{ secure: ... }` inside a value; says whether it found one. */
+function withoutCiphertext(value: unknown, type: string | undefined): { value: unknown; secret: boolean } {
+    if (isMap(value) && Object.keys(value).length === 1 && "secure" in value) {
+        return { value: placeholderFor(type), secret: true };
+    }
+    if (Array.isArray(value)) {
+        const items = value.map((v) => withoutCiphertext(v, undefined));
+        return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+    }
+    if (isMap(value)) {
+        const entries = Object.entries(value).map(([k, v]) => [k, withoutCiphertext(v, undefined)] as const);
+        return { value: Object.fromEntries(entries.map(([k, i]) => [k, i.value])), secret: entries.some(([, i]) => i.secret) };
+    }
+    return { value, secret: false };
+}
+
 function configString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/** Whether a config value (as set, or as the string a -c override gives) has the declared type. */
+function hasType(value: unknown, type: string): boolean {
+    const v = typeof value === "string" && type !== "string" ? (() => { try { return JSON.parse(value) as unknown; } catch { return value; } })() : value;
+    switch (type) {
+        case "integer": return Number.isInteger(v);
+        case "boolean": return typeof v === "boolean";
+        case "array": return Array.isArray(v);
+        case "string": return typeof v === "string";
+        default: return true;
+    }
+}
+
 /**
- * The stack's configuration as `pulumi preview` sees it: Pulumi.yaml's `config` defaults,
- * then Pulumi.<stack>.yaml, then `-c key=value` overrides.
+ * The stack's configuration as `pulumi preview` sees it: Pulumi.yaml's `config` (declared
+ * project keys with their defaults, and values for other namespaces), then Pulumi.<stack>.yaml,
+ * then `-c key=value` overrides. Like Pulumi, a declared key with no default must be set, and a
+ * value must have its declared type.
  */
 export function loadConfig(project: string, projectDir: string, stack: string, overrides: string[]): ProgramConfig {
-    const values: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
+    const declared = new Map<string, Declaration>();
     const projectFile = path.join(projectDir, "Pulumi.yaml");
-    const declared = fs.existsSync(projectFile) ? (readYaml(projectFile).config as Record<string, unknown> | undefined) : undefined;
-    for (const [key, spec] of Object.entries(declared ?? {})) {
-        const isSpec = spec !== null && typeof spec === "object" && !Array.isArray(spec) && ("type" in spec || "default" in spec || "description" in spec);
-        const value = isSpec ? (spec as Record<string, unknown>).default : spec;
-        if (value !== undefined) {
-            values[namespaced(project, key)] = configString(value);
+    const projectConfig = fs.existsSync(projectFile) ? readYaml(projectFile).config : undefined;
+    for (const [key, spec] of Object.entries(isMap(projectConfig) ? projectConfig : {})) {
+        const k = namespaced(project, key);
+        if (isMap(spec) && ("type" in spec || "default" in spec || "description" in spec || "secret" in spec)) {
+            declared.set(k, spec as Declaration);
+            if (spec.default !== undefined) {
+                values[k] = spec.default;
+            }
+            if (spec.secret === true) {
+                secretKeys.add(k);
+            }
+        } else {
+            values[k] = isMap(spec) && "value" in spec ? spec.value : spec;
         }
     }
-    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    const stackFileName = `Pulumi.${stack}.yaml`;
+    const stackFile = path.join(projectDir, stackFileName);
     if (fs.existsSync(stackFile)) {
-        const stackConfig = (readYaml(stackFile).config ?? {}) as Record<string, unknown>;
-        for (const [key, value] of Object.entries(stackConfig)) {
+        const stackConfig = readYaml(stackFile).config;
+        for (const [key, raw] of Object.entries(isMap(stackConfig) ? stackConfig : {})) {
             const k = namespaced(project, key);
-            if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-                values[k] = SECRET_PLACEHOLDER;
+            const { value, secret } = withoutCiphertext(raw, declared.get(k)?.type);
+            values[k] = value;
+            if (secret) {
                 secretKeys.add(k);
-            } else {
-                values[k] = configString(value);
             }
         }
     }
@@ -107,7 +167,16 @@ export function loadConfig(project: string, projectDir: string, stack: string, o
         }
         values[namespaced(project, pair.slice(0, eq))] = pair.slice(eq + 1);
     }
-    return { values, secretKeys: [...secretKeys].sort() };
+    for (const [k, d] of declared) {
+        if (!(k in values)) {
+            throw new PlanUsageError(`stack "${stack}" is missing configuration value "${k}", which Pulumi.yaml declares without a default: set it in ${stackFileName} or with --config ${k.split(":")[1]}=<value>.`);
+        }
+        if (d.type !== undefined && !secretKeys.has(k) && !hasType(values[k], d.type)) {
+            throw new PlanUsageError(`configuration value "${k}" is ${JSON.stringify(values[k])}, not of type ${d.type} as Pulumi.yaml declares it: fix it in ${stackFileName} or the --config override.`);
+        }
+    }
+    const strings = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, configString(v)]));
+    return { values: strings, secretKeys: [...secretKeys].sort() };
 }
 
 /**

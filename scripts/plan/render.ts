@@ -43,9 +43,36 @@ function manifestFileName(o: KubernetesObject): string {
 
 const yamlOptions = { lineWidth: 0, sortMapEntries: false } as const;
 
-/** Writes plan.json, manifests/ and helm/ (one file per Helm release or chart) under `outDir` (replacing what was there) and returns the files written. */
+/**
+ * What the real engine or API server would refuse although each resource is valid on its own:
+ * two resources declaring the same Kubernetes object, or the same Helm release.
+ */
+export function collisions(plan: PlanResult): string[] {
+    const owners = new Map<string, string[]>();
+    const claim = (key: string, r: PlannedResource): void => {
+        owners.set(key, [...(owners.get(key) ?? []), r.name]);
+    };
+    for (const r of plan.resources.filter(isKubernetesObject)) {
+        const o = toKubernetesObject(r);
+        claim(`Kubernetes object ${o.apiVersion} ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`, r);
+    }
+    for (const r of plan.resources.filter((x) => x.type === HELM_RELEASE_TYPE || x.type === HELM_CHART_TYPE)) {
+        const { name, namespace } = r.inputs as { name?: string; namespace?: string };
+        claim(`Helm release ${namespace ?? "default"}/${name ?? r.name}`, r);
+    }
+    return [...owners.entries()]
+        .filter(([, names]) => names.length > 1)
+        .map(([what, names]) => `${what} is declared by ${names.length} resources (${names.join(", ")}): only one can own it; rename one, or turn the duplicate off.`);
+}
+
+/** The files and folders the plan writes in its output folder; nothing else there is touched. */
+export const PLAN_OUTPUTS = ["plan.json", "manifests", "helm"] as const;
+
+/** Writes plan.json, manifests/ and helm/ (one file per Helm release or chart) under `outDir`, replacing only those, and returns the files written. */
 export function writePlan(plan: PlanResult, outDir: string): string[] {
-    fs.rmSync(outDir, { recursive: true, force: true });
+    for (const entry of PLAN_OUTPUTS) {
+        fs.rmSync(path.join(outDir, entry), { recursive: true, force: true });
+    }
     fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
     const written: string[] = [];
     const write = (file: string, text: string): void => {

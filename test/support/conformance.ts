@@ -39,7 +39,14 @@ export function findSharedDir(): string | undefined {
         return fromEnv;
     }
     const sibling = path.resolve(__dirname, "../../../shared");
-    return fs.existsSync(path.join(sibling, "crds")) ? sibling : undefined;
+    if (fs.existsSync(path.join(sibling, "crds"))) {
+        return sibling;
+    }
+    if (process.env.CI) {
+        // CI always has ../shared beside the clone: its absence there is a broken setup, not a skip.
+        throw new Error(`CI is set but ${sibling} has no crds/: the conformance tests cannot run (set ${SHARED_DIR_ENV} to the folder holding crds/ and charts/)`);
+    }
+    return undefined;
 }
 
 /** Every non-empty YAML document in a file, as plain JS values. */

@@ -9,7 +9,7 @@ import { installRecordingMocks, PlannedResource, waitForRegistrations } from "..
 export const PROJECT = "ray-vllm-eks";
 export const STACK = "test";
 
-const recorded = installRecordingMocks(PROJECT, STACK);
+const recorded = installRecordingMocks(PROJECT, STACK).resources;
 
 /** The value of an Output (every test awaits what it asserts). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

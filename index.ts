@@ -8,3 +8,4 @@
 export * from "./components/cluster";
 export * from "./components/gpu-nodepool";
 export * from "./components/kuberay";
+export * from "./components/vllm-service";

@@ -25,7 +25,7 @@ const environments = listEnvironments();
 
 /** The custom kinds each environment renders: the check below must have something to check. */
 const CUSTOM_KINDS: Record<string, string[]> = {
-    dev: ["EC2NodeClass", "NodePool"],
+    dev: ["EC2NodeClass", "NodePool", "RayService"],
 };
 
 describe("rendered custom resources conform to the upstream CRDs", function () {

@@ -43,12 +43,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +52\n/);
+        assert.match(devA.stdout, /\n {2}total +55\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 52);
+        assert.equal(p.resources.length, 55);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -77,16 +77,23 @@ describe("the offline plan (npm run plan)", () => {
         const systemNodes = byType("eks:index:ManagedNodeGroup")[0].urn;
         const karpenterCrds = p.resources.find((r: any) => r.name === "llm-karpenter-crd").urn;
         const inCluster = p.resources.filter((r: any) => (r.custom && r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v4:Chart") && !r.parent.includes("LlmCluster"));
-        assert.deepEqual(inCluster.map((r: any) => r.name).sort(), ["gpu-device-plugin", "gpu-inference", "gpu-nodeclass", "kuberay-chart", "kuberay-namespace"]);
+        assert.deepEqual(inCluster.map((r: any) => r.name).sort(), ["gpu-device-plugin", "gpu-inference", "gpu-nodeclass", "kuberay-chart", "kuberay-namespace", "vllm-namespace", "vllm-rayservice"]);
         for (const r of inCluster) {
-            assert.deepEqual(clusterChildren.filter((u: string) => !r.dependencies.includes(u)), [], `${r.name} waits for every part of the cluster`);
-            assert.ok(r.dependencies.includes(systemNodes) && r.dependencies.includes(karpenterCrds));
+            if (!r.name.startsWith("vllm-")) {
+                assert.deepEqual(clusterChildren.filter((u: string) => !r.dependencies.includes(u)), [], `${r.name} waits for every part of the cluster`);
+                assert.ok(r.dependencies.includes(systemNodes) && r.dependencies.includes(karpenterCrds));
+            }
             assert.ok(r.provider.startsWith(`${provider.urn}::`), `${r.name} deploys through the stack's explicit provider`);
         }
         const [nodePool] = byType("kubernetes:karpenter.sh/v1:NodePool");
         assert.deepEqual(nodePool.inputs.spec.limits, { "nvidia.com/gpu": "4" }, "Pulumi.dev.yaml's gpuLimit");
         assert.deepEqual(p.outputs.gpuNodePools, ["gpu-inference"]);
         assert.equal(p.outputs.gpuLimit, 4);
+        // The model scales to zero, and a NewCluster upgrade (twice its 2 GPUs) fits the budget of 4.
+        assert.deepEqual([p.outputs.idleGpuFloor, p.outputs.serviceMaxGpus, p.outputs.serviceUpgradeGpus], [0, 2, 4]);
+        const rayService = byType("kubernetes:ray.io/v1:RayService")[0];
+        const operatorChart = byType("kubernetes:helm.sh/v4:Chart")[0];
+        assert.ok(rayService.dependencies.includes(operatorChart.urn), "the RayService waits for the KubeRay operator and its CRDs");
     });
 
     it("writes every Kubernetes object and Helm chart it declares, and nothing else in its folder", () => {
@@ -97,11 +104,13 @@ describe("the offline plan (npm run plan)", () => {
             "helm/kube-system_nvidia-device-plugin.yaml",
             "helm/kuberay-system_kuberay-operator.yaml",
             "manifests/core_v1_Namespace_kuberay-system.yaml",
+            "manifests/core_v1_Namespace_llm.yaml",
             "manifests/karpenter.k8s.aws_v1_EC2NodeClass_gpu.yaml",
             "manifests/karpenter.sh_v1_NodePool_gpu-inference.yaml",
+            "manifests/ray.io_v1_RayService_llm_vllm.yaml",
             "plan.json",
         ]);
-        assert.match(devA.stdout, /\/manifests\/ \(3 Kubernetes objects\)\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",

@@ -1,7 +1,7 @@
 /**
  * dev: the cheapest safe environment. A small cluster, one GPU node pool (spot first, L4/L40S
- * class, a small budget) and the KubeRay operator; later components add one small model that
- * scales to zero, and monitoring.
+ * class, a small budget), the KubeRay operator, and one small model that scales to zero when
+ * idle; monitoring comes later.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LlmCluster } from "../../components/cluster";
 import { GpuNodePool } from "../../components/gpu-nodepool";
 import { KubeRayOperator } from "../../components/kuberay";
+import { VllmRayService } from "../../components/vllm-service";
 import { clusterArgsFromConfig, gpuPoolFromConfig } from "../config";
 
 const config = new pulumi.Config();
@@ -30,6 +31,18 @@ const gpu = new GpuNodePool("gpu", {
 
 const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
 
+// One 8B instruct model on one L4 (g6.2xlarge: 24 GB of GPU memory, 32 GiB for loading weights),
+// scaled to zero when idle. Qwen3-8B is not gated, so no Hugging Face token is needed.
+const llm = new VllmRayService("vllm", {
+    models: [{
+        name: "qwen3-8b",
+        source: "Qwen/Qwen3-8B",
+        accelerator: "g6.2xlarge",
+        minReplicas: 0,
+        maxReplicas: config.getNumber("modelMaxReplicas") ?? 2,
+    }],
+}, { provider, dependsOn: [kuberay, gpu] });
+
 export const kubeconfig = cluster.kubeconfig;
 export const clusterName = cluster.clusterName;
 export const vpcId = cluster.vpcId;
@@ -39,3 +52,9 @@ export const interruptionQueueName = cluster.interruptionQueueName;
 export const gpuNodePools = gpu.nodePoolNames;
 export const gpuLimit = gpu.totalGpuLimit;
 export const kuberayNamespace = kuberay.namespace;
+export const rayService = llm.serviceName;
+export const serveService = llm.serveServiceName;
+export const models = llm.modelNames;
+export const serviceMaxGpus = llm.maxGpus;
+export const serviceUpgradeGpus = llm.upgradeGpus;
+export const idleGpuFloor = llm.idleGpus;

@@ -1,0 +1,337 @@
+import * as pulumi from "@pulumi/pulumi";
+
+import { Check, checkName, collect, isKnown, show } from "../common/validation";
+import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
+import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes } from "./sizing";
+
+/** The pinned Ray version: 2.54.0 and later fix CVE-2025-62593 (2.52.0) and CVE-2026-27482 (2.54.0). */
+export const RAY_VERSION = "2.56.0";
+/** The oldest Ray version the component accepts (known critical CVEs fixed, token authentication available). */
+export const MIN_RAY_VERSION = "2.54.0";
+/** The pinned Ray Serve LLM image (Ray with vLLM); `rayproject/ray-ml` is discontinued. */
+export const RAY_LLM_IMAGE = `rayproject/ray-llm:${RAY_VERSION}-py312-cu130`;
+/** The longest RayService name KubeRay accepts (it derives Service names from it). */
+export const MAX_RAYSERVICE_NAME_LENGTH = 47;
+/** RayService upgrade strategies of KubeRay 1.7. */
+export const UPGRADE_STRATEGIES: readonly string[] = ["NewCluster", "NewClusterWithIncrementalUpgrade", "None"];
+
+/** One model served behind the OpenAI-compatible endpoint (a Ray Serve LLM `LLMConfig`). */
+export interface ModelArgs {
+    /**
+     * The name clients send as `model` (Serve LLM's `model_id`).
+     * @see https://docs.ray.io/en/latest/serve/llm/user-guides/configuration.html
+     */
+    name: string;
+    /**
+     * Where the weights come from: a Hugging Face model id, or an `s3://` URI.
+     * @see https://docs.ray.io/en/latest/serve/llm/user-guides/configuration.html
+     */
+    source: string;
+    /**
+     * The GPU instance type its replicas run on, from the GPU catalogue (such as "g6.xlarge" or "g6e.12xlarge").
+     * @see https://aws.amazon.com/ec2/instance-types/#Accelerated_Computing
+     */
+    accelerator: string;
+    /**
+     * GPUs per replica (vLLM's `tensor_parallel_size`); must divide the accelerator's GPUs per node.
+     * @default 1
+     * @see https://docs.vllm.ai/en/latest/serving/parallelism_scaling.html
+     */
+    tensorParallelSize?: number;
+    /**
+     * Parameter count in billions, for the sizing check.
+     * @default from PARAMETER_PRESETS by `source`; required for other models
+     * @see https://huggingface.co/docs/hub/model-cards
+     */
+    parametersBillions?: number;
+    /**
+     * vLLM's `dtype` ("auto", "bfloat16", "float16", "float32").
+     * @default "auto"
+     * @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
+     */
+    dtype?: string;
+    /**
+     * vLLM's `max_model_len`: the longest context (prompt plus output) in tokens.
+     * @default 8192
+     * @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
+     */
+    maxModelLength?: number;
+    /**
+     * vLLM's `gpu_memory_utilization`: the share of each GPU's memory vLLM may use (0 to 1].
+     * @default 0.9
+     * @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
+     */
+    gpuMemoryUtilization?: number;
+    /**
+     * vLLM's `enable_prefix_caching`: reuse the KV cache of shared prompt prefixes.
+     * @default true
+     * @see https://docs.vllm.ai/en/latest/features/automatic_prefix_caching.html
+     */
+    enablePrefixCaching?: boolean;
+    /**
+     * Serve it on `/v1/embeddings` (vLLM's pooling runner) instead of as a generative model.
+     * @default false
+     * @see https://docs.vllm.ai/en/latest/models/pooling_models.html
+     */
+    embedding?: boolean;
+    /**
+     * The fewest replicas; 0 scales the model to zero when idle.
+     * @default 1
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    minReplicas?: number;
+    /**
+     * The most replicas.
+     * @default 2
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    maxReplicas?: number;
+    /**
+     * Ongoing requests per replica that Serve's autoscaler aims for.
+     * @default 16
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    targetOngoingRequests?: number;
+    /**
+     * The most requests a replica takes at once; more wait in the proxy's queue.
+     * @default 64
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    maxOngoingRequests?: number;
+    /**
+     * Seconds demand must stay high before Serve adds replicas.
+     * @default 30
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    upscaleDelaySeconds?: number;
+    /**
+     * Seconds demand must stay low before Serve removes replicas (GPU replicas are slow to start).
+     * @default 600
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    downscaleDelaySeconds?: number;
+}
+
+export interface VllmRayServiceArgs {
+    /**
+     * The models, each one a Ray Serve LLM deployment behind the same OpenAI-compatible endpoint.
+     * @see https://docs.ray.io/en/latest/serve/llm/index.html
+     */
+    models: ModelArgs[];
+    /**
+     * The namespace of the RayService (created by the component).
+     * @default "llm"
+     * @see https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+     */
+    namespace?: string;
+    /**
+     * The RayService's name, at most 47 characters.
+     * @default the component's resource name
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/getting-started/rayservice-quick-start.html
+     */
+    serviceName?: string;
+    /**
+     * The Ray Serve LLM image (Ray and vLLM); pin a `rayproject/ray-llm` tag.
+     * @default "rayproject/ray-llm:2.56.0-py312-cu130"
+     * @see https://hub.docker.com/r/rayproject/ray-llm/tags
+     */
+    image?: pulumi.Input<string>;
+    /**
+     * The image's Ray version, at least 2.54.0.
+     * @default "2.56.0"
+     * @see https://github.com/ray-project/ray/releases
+     */
+    rayVersion?: string;
+    /**
+     * A Hugging Face token as a Pulumi secret (`config.requireSecret`); the component stores it in a
+     * Kubernetes Secret and the pods read it by `secretKeyRef`. A plain string is refused.
+     * @default none (public models only)
+     * @see https://huggingface.co/docs/hub/security-tokens
+     */
+    huggingFaceToken?: pulumi.Input<string>;
+    /**
+     * The name of an existing Secret in `namespace` holding the Hugging Face token (instead of `huggingFaceToken`).
+     * @default none
+     * @see https://kubernetes.io/docs/concepts/configuration/secret/
+     */
+    huggingFaceTokenSecretName?: string;
+    /**
+     * The key of the token in that Secret.
+     * @default "token"
+     * @see https://kubernetes.io/docs/concepts/configuration/secret/
+     */
+    huggingFaceTokenSecretKey?: string;
+    /**
+     * Size limit in GiB of the model cache (`emptyDir` on the node's disk, or its NVMe instance store with RAID0).
+     * @default 200
+     * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
+     */
+    modelCacheSizeGiB?: number;
+    /**
+     * How a change to the Ray cluster is rolled out: "NewCluster" (zero downtime: a second cluster
+     * comes up before the first goes, so the GPU budget must hold twice the service's GPUs),
+     * "NewClusterWithIncrementalUpgrade" (needs Gateway API) or "None".
+     * @default "NewCluster"
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/rayservice.html
+     */
+    upgradeStrategy?: string;
+    /**
+     * GCS fault tolerance: the address of an external Redis ("rediss://host:6379" for TLS).
+     * @default none (GCS state lives only in the head)
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-gcs-ft.html
+     */
+    redisAddress?: pulumi.Input<string>;
+    /**
+     * The Secret (in `namespace`) holding the Redis password.
+     * @default none
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-gcs-ft.html
+     */
+    redisPasswordSecretName?: string;
+    /**
+     * The key of the password in that Secret.
+     * @default "password"
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-gcs-ft.html
+     */
+    redisPasswordSecretKey?: string;
+    /**
+     * CPU of the head pod (it runs no tasks: `num-cpus` is 0).
+     * @default "2"
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html
+     */
+    headCpu?: pulumi.Input<string>;
+    /**
+     * Memory of the head pod (GCS, Serve controller, proxy, dashboard).
+     * @default "8Gi"
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html
+     */
+    headMemory?: pulumi.Input<string>;
+}
+
+/** Defaults of `VllmRayServiceArgs`, and of each model (`model`). */
+export const vllmServiceDefaults = {
+    namespace: "llm",
+    image: RAY_LLM_IMAGE,
+    rayVersion: RAY_VERSION,
+    huggingFaceTokenSecretKey: "token",
+    modelCacheSizeGiB: 200,
+    upgradeStrategy: "NewCluster",
+    redisPasswordSecretKey: "password",
+    headCpu: "2",
+    headMemory: "8Gi",
+    model: {
+        tensorParallelSize: 1,
+        dtype: "auto",
+        maxModelLength: 8192,
+        gpuMemoryUtilization: 0.9,
+        enablePrefixCaching: true,
+        embedding: false,
+        minReplicas: 1,
+        maxReplicas: 2,
+        targetOngoingRequests: 16,
+        maxOngoingRequests: 64,
+        upscaleDelaySeconds: 30,
+        downscaleDelaySeconds: 600,
+    },
+};
+
+type ServiceDefaults = Omit<typeof vllmServiceDefaults, "model">;
+export type ResolvedServiceArgs = Omit<VllmRayServiceArgs, keyof ServiceDefaults> & { [K in keyof ServiceDefaults]-?: NonNullable<VllmRayServiceArgs[K]> };
+export type ResolvedModel = ModelArgs & { [K in keyof typeof vllmServiceDefaults.model]-?: NonNullable<ModelArgs[K]> } & { parametersBillions?: number };
+
+function versionAtLeast(v: string, min: string): boolean {
+    const [a, b] = [v, min].map((x) => x.split(".").map(Number));
+    for (let i = 0; i < 3; i++) {
+        if ((a[i] ?? 0) !== (b[i] ?? 0)) {
+            return (a[i] ?? 0) > (b[i] ?? 0);
+        }
+    }
+    return true;
+}
+
+function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
+    const size = instanceSizeOf(m.accelerator);
+    return [
+        () => (m.name === "" ? `${at}.name is empty: give the name clients send as "model", such as "llama-3.1-8b".` : undefined),
+        () => (names.filter((n) => n === m.name).length > 1 ? `${at}.name ${show(m.name)} is used by more than one model: clients pick a model by name, so give each its own.` : undefined),
+        () => (!m.source ? `${at}.source is empty: give a Hugging Face model id such as "meta-llama/Llama-3.1-8B-Instruct", or an s3:// URI.` : undefined),
+        () => (size === undefined
+            ? `${at}.accelerator ${show(m.accelerator)} is not a GPU instance type of the catalogue: use a size of ${Object.keys(GPU_INSTANCE_FAMILIES).join(", ")}, such as "g6.xlarge" or "g6e.12xlarge".`
+            : undefined),
+        () => {
+            if (!size) {
+                return undefined;
+            }
+            if (!Number.isInteger(m.tensorParallelSize) || m.tensorParallelSize < 1 || size.gpus % m.tensorParallelSize !== 0) {
+                return `${at}.tensorParallelSize ${show(m.tensorParallelSize)} does not divide the ${size.gpus} GPUs of a ${m.accelerator} node: use ${tensorParallelSizes(m.accelerator).join(", ")}.`;
+            }
+            return undefined;
+        },
+        () => (!(m.dtype in DTYPE_BYTES) ? `${at}.dtype ${show(m.dtype)} is not a dtype the sizing check knows: use ${Object.keys(DTYPE_BYTES).join(", ")}.` : undefined),
+        () => (!(m.gpuMemoryUtilization > 0 && m.gpuMemoryUtilization <= 1) ? `${at}.gpuMemoryUtilization ${show(m.gpuMemoryUtilization)} must be in (0, 1]: the share of each GPU's memory vLLM may use, such as 0.9.` : undefined),
+        () => (m.parametersBillions === undefined
+            ? `${at}.parametersBillions is missing for ${show(m.source)}: give the model's parameter count in billions (from its model card) so its size can be checked against the accelerator.`
+            : undefined),
+        () => {
+            if (!size || m.parametersBillions === undefined || !(m.dtype in DTYPE_BYTES) || size.gpus % m.tensorParallelSize !== 0) {
+                return undefined;
+            }
+            const sizing = { parametersBillions: m.parametersBillions, dtype: m.dtype, accelerator: m.accelerator, gpuMemoryUtilization: m.gpuMemoryUtilization };
+            const { needGiB, haveGiB } = perGpu({ ...sizing, tensorParallelSize: m.tensorParallelSize });
+            if (needGiB <= haveGiB) {
+                return undefined;
+            }
+            const minimum = minimumTensorParallelSize(sizing);
+            const gpu = familyOfInstanceType(m.accelerator)!.gpuModel;
+            const fix = minimum !== undefined
+                ? `use tensorParallelSize ${minimum} or more`
+                : `no tensor-parallel size on ${m.accelerator} fits; use a larger accelerator such as ${show(acceleratorsThatFit(sizing).slice(0, 3))}`;
+            return `${at} ${show(m.name)} does not fit on ${m.accelerator} (${gpu}) at tensorParallelSize ${m.tensorParallelSize}: it needs ${needGiB.toFixed(1)} GiB per GPU (weights plus a KV-cache floor) and a GPU offers ${haveGiB.toFixed(1)} GiB; ${fix}.`;
+        },
+        () => (!Number.isInteger(m.minReplicas) || m.minReplicas < 0 ? `${at}.minReplicas ${show(m.minReplicas)} must be a whole number of at least 0 (0 scales to zero when idle).` : undefined),
+        () => (!Number.isInteger(m.maxReplicas) || m.maxReplicas < 1 ? `${at}.maxReplicas ${show(m.maxReplicas)} must be a whole number of at least 1.` : undefined),
+        () => (m.minReplicas > m.maxReplicas ? `${at}.minReplicas (${m.minReplicas}) is greater than ${at}.maxReplicas (${m.maxReplicas}): set minReplicas to at most maxReplicas.` : undefined),
+        () => (!(m.targetOngoingRequests > 0) ? `${at}.targetOngoingRequests ${show(m.targetOngoingRequests)} must be positive: the ongoing requests per replica the autoscaler aims for, such as 16.` : undefined),
+        () => (!(Number.isInteger(m.maxOngoingRequests) && m.maxOngoingRequests > 0) ? `${at}.maxOngoingRequests ${show(m.maxOngoingRequests)} must be a positive whole number, such as 64.` : undefined),
+        () => (m.maxOngoingRequests < m.targetOngoingRequests ? `${at}.maxOngoingRequests (${m.maxOngoingRequests}) is below targetOngoingRequests (${m.targetOngoingRequests}): a replica could never reach its target; raise maxOngoingRequests.` : undefined),
+        () => (!(Number.isInteger(m.maxModelLength) && m.maxModelLength > 0) ? `${at}.maxModelLength ${show(m.maxModelLength)} must be a positive whole number of tokens, such as 8192.` : undefined),
+    ];
+}
+
+/**
+ * Every problem with the arguments of `VllmRayService` `name`, as messages that name the
+ * argument, the value and the fix. Empty when the arguments are valid.
+ */
+export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, models: ResolvedModel[]): string[] {
+    const serviceName = a.serviceName ?? name;
+    const checks: Check[] = [
+        () => checkName(a.serviceName === undefined ? "name" : "serviceName", serviceName, MAX_RAYSERVICE_NAME_LENGTH, "(KubeRay derives its Services' names from the RayService's)"),
+        () => checkName("namespace", a.namespace, 63, "(a Kubernetes namespace name)"),
+        () => (models.length === 0 ? `models is empty: give at least one model, such as { name: "llama-3.1-8b", source: "meta-llama/Llama-3.1-8B-Instruct", accelerator: "g6.xlarge" }.` : undefined),
+        () => (!/^\d+\.\d+\.\d+$/.test(a.rayVersion) || !versionAtLeast(a.rayVersion, MIN_RAY_VERSION)
+            ? `rayVersion ${show(a.rayVersion)} is not allowed: use ${MIN_RAY_VERSION} or later (earlier versions have critical CVEs, such as CVE-2025-62593, and no token authentication), such as "${RAY_VERSION}".`
+            : undefined),
+        () => (isKnown(a.image) && (/:latest$/.test(a.image) || !a.image.includes(":"))
+            ? `image ${show(a.image)} is not pinned: use a tag such as "${RAY_LLM_IMAGE}".`
+            : undefined),
+        () => (isKnown(a.image) && a.image.includes("rayproject/ray-ml")
+            ? `image ${show(a.image)} is a discontinued rayproject/ray-ml image: use rayproject/ray-llm, such as "${RAY_LLM_IMAGE}".`
+            : undefined),
+        () => (isKnown(a.huggingFaceToken)
+            ? `huggingFaceToken is a plain string: pass it as a secret (config.requireSecret("huggingFaceToken") or pulumi.secret(...)), or name an existing Secret with huggingFaceTokenSecretName; a token must never sit in the program or the stack's state in clear text.`
+            : undefined),
+        () => (a.huggingFaceToken !== undefined && a.huggingFaceTokenSecretName !== undefined
+            ? `huggingFaceToken and huggingFaceTokenSecretName are both set: give the token one way only.`
+            : undefined),
+        () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not a RayService upgrade strategy: use "NewCluster", "NewClusterWithIncrementalUpgrade" or "None".` : undefined),
+        () => (a.redisPasswordSecretName !== undefined && a.redisAddress === undefined ? `redisPasswordSecretName is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
+        () => (!Number.isInteger(a.modelCacheSizeGiB) || a.modelCacheSizeGiB < 10 ? `modelCacheSizeGiB ${show(a.modelCacheSizeGiB)} must be a whole number of at least 10: model weights are cached there.` : undefined),
+        ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
+    ];
+    return collect(checks);
+}
+
+/** A model with its defaults and its parameter count (given, or from the presets). */
+export function resolveModel(m: ModelArgs): ResolvedModel {
+    const given = Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as ModelArgs;
+    return { ...vllmServiceDefaults.model, ...given, parametersBillions: m.parametersBillions ?? PARAMETER_PRESETS[m.source] };
+}

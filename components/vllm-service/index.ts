@@ -1,0 +1,220 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { childDependsOn, withDefaults } from "../common/args";
+import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
+import { SYSTEM_NODE_LABELS } from "../cluster/args";
+import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
+import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
+import { ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
+import { serveConfigV2 } from "./serve";
+
+export * from "./args";
+export * from "./serve";
+export * from "./sizing";
+
+/** Where the model cache is mounted; HF_HOME points there. */
+export const MODEL_CACHE_PATH = "/data/model-cache";
+/** Ray's ports on the head, with the names KubeRay expects. */
+export const HEAD_PORTS = [
+    { name: "gcs-server", containerPort: 6379 },
+    { name: "dashboard", containerPort: 8265 },
+    { name: "client", containerPort: 10001 },
+    { name: "serve", containerPort: 8000 },
+    { name: "metrics", containerPort: 8080 },
+] as const;
+
+/** One worker group: the nodes of one accelerator instance type and the models on them. */
+export interface WorkerGroup {
+    groupName: string;
+    accelerator: string;
+    gpusPerNode: number;
+    minReplicas: number;
+    maxReplicas: number;
+}
+
+/**
+ * The worker groups: one per accelerator, each pod taking a whole node; min and max replicas
+ * from the models' replicas and tensor-parallel sizes (a node holds gpusPerNode / tp replicas).
+ */
+export function workerGroups(models: ResolvedModel[]): WorkerGroup[] {
+    const accelerators = [...new Set(models.map((m) => m.accelerator))];
+    return accelerators.map((accelerator) => {
+        const gpusPerNode = instanceSizeOf(accelerator)!.gpus;
+        const on = models.filter((m) => m.accelerator === accelerator);
+        const gpus = (replicas: (m: ResolvedModel) => number): number => on.reduce((sum, m) => sum + replicas(m) * m.tensorParallelSize, 0);
+        return {
+            groupName: accelerator.replace(/\./g, "-"),
+            accelerator,
+            gpusPerNode,
+            minReplicas: Math.ceil(gpus((m) => m.minReplicas) / gpusPerNode),
+            maxReplicas: Math.ceil(gpus((m) => m.maxReplicas) / gpusPerNode),
+        };
+    });
+}
+
+/** GPUs the service holds at most, at least (its idle floor), and during a NewCluster upgrade. */
+export function gpuDemand(groups: WorkerGroup[], upgradeStrategy: string): { max: number; idle: number; duringUpgrade: number } {
+    const max = groups.reduce((sum, g) => sum + g.maxReplicas * g.gpusPerNode, 0);
+    const idle = groups.reduce((sum, g) => sum + g.minReplicas * g.gpusPerNode, 0);
+    return { max, idle, duringUpgrade: upgradeStrategy === "NewCluster" ? 2 * max : max };
+}
+
+function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Record<string, unknown>[] {
+    if (secretName === undefined) {
+        return [];
+    }
+    return [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: secretName, key } } }];
+}
+
+/** The RayService spec. */
+export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], tokenSecretName: pulumi.Input<string> | undefined): Record<string, unknown> {
+    const env = [{ name: "HF_HOME", value: MODEL_CACHE_PATH }, ...tokenEnv(tokenSecretName, a.huggingFaceTokenSecretKey)];
+    const volumes = [{ name: "model-cache", emptyDir: { sizeLimit: `${a.modelCacheSizeGiB}Gi` } }];
+    const volumeMounts = [{ name: "model-cache", mountPath: MODEL_CACHE_PATH }];
+    const rayClusterConfig: Record<string, unknown> = {
+        rayVersion: a.rayVersion,
+        // Ray token authentication: the dashboard, Jobs API and GCS require the token KubeRay generates.
+        authOptions: { mode: "token" },
+        enableInTreeAutoscaling: true,
+        autoscalerOptions: { version: "v2", idleTimeoutSeconds: 300, upscalingMode: "Default" },
+        headGroupSpec: {
+            serviceType: "ClusterIP",
+            // The head runs no tasks or replicas: all GPU work lands on workers.
+            rayStartParams: { "num-cpus": "0" },
+            template: {
+                metadata: { annotations: { "karpenter.sh/do-not-disrupt": "true" } },
+                spec: {
+                    nodeSelector: { ...SYSTEM_NODE_LABELS },
+                    containers: [{
+                        name: "ray-head",
+                        image: a.image,
+                        ports: HEAD_PORTS.map((p) => ({ ...p })),
+                        env,
+                        resources: {
+                            requests: { cpu: a.headCpu, memory: a.headMemory },
+                            limits: { memory: a.headMemory },
+                        },
+                        volumeMounts,
+                    }],
+                    volumes,
+                },
+            },
+        },
+        workerGroupSpecs: workerGroups(models).map((g) => {
+            const family = familyOfInstanceType(g.accelerator)!;
+            const size = instanceSizeOf(g.accelerator)!;
+            // A worker takes its node: leave a CPU and 15% of memory to the kubelet and daemonsets.
+            const cpu = String(Math.max(1, size.vcpus - 1));
+            const memory = `${Math.floor(size.memoryGiB * 0.85)}Gi`;
+            const resources = { [GPU_RESOURCE]: String(g.gpusPerNode), cpu, memory };
+            return {
+                groupName: g.groupName,
+                replicas: g.minReplicas,
+                minReplicas: g.minReplicas,
+                maxReplicas: g.maxReplicas,
+                // Declared so the autoscaler can scale this group up from zero for models that ask for this GPU.
+                rayStartParams: { resources: `"${JSON.stringify({ [`accelerator_type:${family.rayAcceleratorType}`]: 1 }).replace(/"/g, '\\"')}"` },
+                template: {
+                    spec: {
+                        nodeSelector: { ...GPU_NODE_LABELS, "node.kubernetes.io/instance-type": g.accelerator },
+                        tolerations: [{ ...GPU_TOLERATION }],
+                        containers: [{
+                            name: "ray-worker",
+                            image: a.image,
+                            env,
+                            resources: { requests: resources, limits: resources },
+                            volumeMounts,
+                        }],
+                        volumes,
+                    },
+                },
+            };
+        }),
+    };
+    if (a.redisAddress !== undefined) {
+        rayClusterConfig.gcsFaultToleranceOptions = {
+            redisAddress: a.redisAddress,
+            ...(a.redisPasswordSecretName !== undefined
+                ? { redisPassword: { valueFrom: { secretKeyRef: { name: a.redisPasswordSecretName, key: a.redisPasswordSecretKey } } } }
+                : {}),
+        };
+    }
+    return {
+        upgradeStrategy: { type: a.upgradeStrategy },
+        serveConfigV2: serveConfigV2(models),
+        rayClusterConfig,
+    };
+}
+
+/**
+ * Ray Serve LLM (vLLM) as a KubeRay RayService: one OpenAI-compatible endpoint for many models,
+ * each a Serve LLM deployment with its own autoscaling, on GPU worker groups that Karpenter
+ * provides. Needs an explicit Kubernetes provider, and `dependsOn` the `KubeRayOperator`.
+ */
+export class VllmRayService extends pulumi.ComponentResource {
+    /** The RayService's name. */
+    public readonly serviceName: pulumi.Output<string>;
+    /** Its namespace. */
+    public readonly namespace: pulumi.Output<string>;
+    /** The ClusterIP Service KubeRay creates for Serve (port 8000): `<serviceName>-serve-svc`. */
+    public readonly serveServiceName: pulumi.Output<string>;
+    /** The models' names, as clients send them in `model`. */
+    public readonly modelNames: pulumi.Output<string[]>;
+    /** The most GPUs the service holds (every model at maxReplicas). */
+    public readonly maxGpus: pulumi.Output<number>;
+    /** The GPUs that stay up with no traffic (every model at minReplicas). */
+    public readonly idleGpus: pulumi.Output<number>;
+    /** The most GPUs during an upgrade: twice maxGpus with "NewCluster". The GPU budget must hold this. */
+    public readonly upgradeGpus: pulumi.Output<number>;
+
+    constructor(name: string, args: VllmRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("ray-vllm-eks:index:VllmRayService", name, {}, opts);
+
+        const { model: _modelDefaults, ...serviceDefaults } = vllmServiceDefaults;
+        const a = withDefaults(serviceDefaults, args) as ResolvedServiceArgs;
+        const models = (args?.models ?? []).map(resolveModel);
+        const providerProblem = checkKubernetesProvider("VllmRayService", this);
+        throwIfInvalid("VllmRayService", [...(providerProblem ? [providerProblem] : []), ...validateVllmServiceArgs(name, a, models)], this);
+        const serviceName = a.serviceName ?? name;
+
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: { name: a.namespace },
+        }, { parent: this, dependsOn: childDependsOn(opts) });
+
+        let tokenSecretName: pulumi.Input<string> | undefined = a.huggingFaceTokenSecretName;
+        if (a.huggingFaceToken !== undefined) {
+            const secret = new k8s.core.v1.Secret(`${name}-hf-token`, {
+                metadata: { name: `${serviceName}-hf-token`, namespace: namespace.metadata.name },
+                type: "Opaque",
+                stringData: { [a.huggingFaceTokenSecretKey]: pulumi.secret(a.huggingFaceToken) },
+            }, { parent: this, dependsOn: childDependsOn(opts) });
+            tokenSecretName = secret.metadata.name;
+        }
+
+        const rayService = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
+            apiVersion: "ray.io/v1",
+            kind: "RayService",
+            metadata: { name: serviceName, namespace: namespace.metadata.name },
+            spec: rayServiceSpec(a, models, tokenSecretName),
+        }, { parent: this, dependsOn: childDependsOn(opts) });
+
+        const demand = gpuDemand(workerGroups(models), a.upgradeStrategy);
+        this.serviceName = rayService.metadata.name;
+        this.namespace = namespace.metadata.name;
+        this.serveServiceName = pulumi.interpolate`${rayService.metadata.name}-serve-svc`;
+        this.modelNames = pulumi.output(models.map((m) => m.name));
+        this.maxGpus = pulumi.output(demand.max);
+        this.idleGpus = pulumi.output(demand.idle);
+        this.upgradeGpus = pulumi.output(demand.duringUpgrade);
+        this.registerOutputs({
+            serviceName: this.serviceName,
+            namespace: this.namespace,
+            serveServiceName: this.serveServiceName,
+            modelNames: this.modelNames,
+            maxGpus: this.maxGpus,
+            idleGpus: this.idleGpus,
+            upgradeGpus: this.upgradeGpus,
+        });
+    }
+}

@@ -1,0 +1,242 @@
+import * as assert from "node:assert/strict";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import * as YAML from "yaml";
+
+import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
+
+import { minimumTensorParallelSize, VllmRayService, VllmRayServiceArgs, workerGroups, resolveModel } from "../components/vllm-service";
+
+const TYPE = "ray-vllm-eks:index:VllmRayService";
+const provider = new k8s.Provider("vllm-test-k8s", { kubeconfig: "{}" });
+
+const CHAT = { name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4, minReplicas: 1, maxReplicas: 3 };
+const SMALL = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.12xlarge", minReplicas: 0, maxReplicas: 4, targetOngoingRequests: 8, maxOngoingRequests: 32 };
+const EMBED = { name: "bge-m3", source: "s3://models/bge-m3/", parametersBillions: 0.568, accelerator: "g6.xlarge", embedding: true, maxModelLength: 8192 };
+
+describe("VllmRayService", () => {
+    let service: VllmRayService;
+    let spec: any;
+    let serve: any;
+
+    before(async () => {
+        service = new VllmRayService("vs1", {
+            models: [CHAT, SMALL, EMBED],
+            huggingFaceToken: pulumi.secret("hf_test_token"),
+            redisAddress: "rediss://redis.example.internal:6379",
+            redisPasswordSecretName: "redis-auth",
+        }, { provider });
+        await valueOf(service.serviceName);
+        await settle();
+        spec = resource("kubernetes:ray.io/v1:RayService", "vs1-rayservice").inputs.spec;
+        serve = YAML.parse(spec.serveConfigV2);
+    });
+
+    it("registers its namespace, the token Secret and the RayService", () => {
+        assert.deepEqual(descendantsOf(componentUrn(TYPE, "vs1")).map((r) => `${r.type} ${r.name}`), [
+            "kubernetes:core/v1:Namespace vs1-namespace",
+            "kubernetes:core/v1:Secret vs1-hf-token",
+            "kubernetes:ray.io/v1:RayService vs1-rayservice",
+        ]);
+        assert.deepEqual(resource("kubernetes:core/v1:Secret", "vs1-hf-token").inputs, {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: "vs1-hf-token", namespace: "llm" },
+            stringData: "[secret]",
+            type: "Opaque",
+        });
+        assert.deepEqual(resource("kubernetes:ray.io/v1:RayService", "vs1-rayservice").inputs.metadata, { name: "vs1", namespace: "llm" });
+    });
+
+    it("serves every model from one Ray Serve LLM OpenAI app, with Serve's current autoscaling keys", () => {
+        assert.deepEqual(Object.keys(serve), ["proxy_location", "http_options", "applications"]);
+        assert.deepEqual(serve.http_options, { host: "0.0.0.0", port: 8000, request_timeout_s: 600 });
+        assert.equal(serve.applications.length, 1);
+        const { args, ...app } = serve.applications[0];
+        assert.deepEqual(app, { name: "llm", route_prefix: "/", import_path: "ray.serve.llm:build_openai_app" });
+        assert.deepEqual(args.llm_configs, [
+            {
+                model_loading_config: { model_id: "llama-70b", model_source: "meta-llama/Llama-3.3-70B-Instruct" },
+                accelerator_type: "L40S",
+                engine_kwargs: { tensor_parallel_size: 4, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
+                deployment_config: {
+                    autoscaling_config: { min_replicas: 1, max_replicas: 3, target_ongoing_requests: 16, upscale_delay_s: 30, downscale_delay_s: 600 },
+                    max_ongoing_requests: 64,
+                },
+            },
+            {
+                model_loading_config: { model_id: "qwen3-8b", model_source: "Qwen/Qwen3-8B" },
+                accelerator_type: "L40S",
+                engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
+                deployment_config: {
+                    autoscaling_config: { min_replicas: 0, max_replicas: 4, target_ongoing_requests: 8, upscale_delay_s: 30, downscale_delay_s: 600 },
+                    max_ongoing_requests: 32,
+                },
+            },
+            {
+                model_loading_config: { model_id: "bge-m3", model_source: { bucket_uri: "s3://models/bge-m3/" } },
+                accelerator_type: "L4",
+                engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, dtype: "auto", runner: "pooling" },
+                deployment_config: {
+                    autoscaling_config: { min_replicas: 1, max_replicas: 2, target_ongoing_requests: 16, upscale_delay_s: 30, downscale_delay_s: 600 },
+                    max_ongoing_requests: 64,
+                },
+            },
+        ]);
+    });
+
+    it("keeps the head safe: ClusterIP, no ingress, token auth, no tasks on it, never disrupted by Karpenter", () => {
+        assert.deepEqual(Object.keys(spec).sort(), ["rayClusterConfig", "serveConfigV2", "upgradeStrategy"]);
+        assert.deepEqual(spec.upgradeStrategy, { type: "NewCluster" });
+        const c = spec.rayClusterConfig;
+        assert.deepEqual(c.authOptions, { mode: "token" });
+        assert.equal(c.rayVersion, "2.56.0");
+        assert.equal(c.enableInTreeAutoscaling, true);
+        assert.deepEqual(c.autoscalerOptions, { idleTimeoutSeconds: 300, upscalingMode: "Default", version: "v2" });
+        const head = c.headGroupSpec;
+        assert.deepEqual(Object.keys(head).sort(), ["rayStartParams", "serviceType", "template"], "no headService, no enableIngress");
+        assert.equal(head.serviceType, "ClusterIP");
+        assert.deepEqual(head.rayStartParams, { "num-cpus": "0" });
+        assert.deepEqual(head.template.metadata.annotations, { "karpenter.sh/do-not-disrupt": "true" });
+        assert.deepEqual(head.template.spec.nodeSelector, { "ray-vllm-eks/node-pool": "system" });
+        const container = head.template.spec.containers[0];
+        assert.equal(container.image, "rayproject/ray-llm:2.56.0-py312-cu130");
+        assert.deepEqual(container.ports.map((p: any) => `${p.name}:${p.containerPort}`), ["gcs-server:6379", "dashboard:8265", "client:10001", "serve:8000", "metrics:8080"]);
+        assert.deepEqual(container.env, [
+            { name: "HF_HOME", value: "/data/model-cache" },
+            { name: "HF_TOKEN", valueFrom: { secretKeyRef: { key: "token", name: "vs1-hf-token" } } },
+        ]);
+        assert.deepEqual(c.gcsFaultToleranceOptions, {
+            redisAddress: "rediss://redis.example.internal:6379",
+            redisPassword: { valueFrom: { secretKeyRef: { key: "password", name: "redis-auth" } } },
+        });
+    });
+
+    it("runs one worker group per accelerator, each pod taking a whole GPU node", () => {
+        const groups = spec.rayClusterConfig.workerGroupSpecs;
+        assert.deepEqual(groups.map((g: any) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]), [
+            // 70B: 1..3 replicas × 4 GPUs, 8B: 0..4 replicas × 1 GPU, on 4-GPU nodes: 1..4 nodes.
+            ["g6e-12xlarge", 1, 1, 4],
+            ["g6-xlarge", 1, 1, 2],
+        ]);
+        const g6e = groups[0];
+        assert.deepEqual(g6e.rayStartParams, { resources: '"{\\"accelerator_type:L40S\\":1}"' });
+        assert.deepEqual(g6e.template.spec.nodeSelector, { "node.kubernetes.io/instance-type": "g6e.12xlarge", "nvidia.com/gpu.present": "true", "ray-vllm-eks/node-pool": "gpu" });
+        assert.deepEqual(g6e.template.spec.tolerations, [{ effect: "NoSchedule", key: "nvidia.com/gpu", operator: "Exists" }]);
+        const resources = g6e.template.spec.containers[0].resources;
+        assert.deepEqual(resources.requests, { "cpu": "47", "memory": "326Gi", "nvidia.com/gpu": "4" });
+        assert.deepEqual(resources.limits, resources.requests, "GPU requests equal limits");
+        assert.deepEqual(g6e.template.spec.volumes, [{ emptyDir: { sizeLimit: "200Gi" }, name: "model-cache" }]);
+    });
+
+    it("exposes names and its GPU demand: at most, idle, and during a NewCluster upgrade", async () => {
+        assert.equal(await valueOf(service.serviceName), "vs1");
+        assert.equal(await valueOf(service.namespace), "llm");
+        assert.equal(await valueOf(service.serveServiceName), "vs1-serve-svc");
+        assert.deepEqual(await valueOf(service.modelNames), ["llama-70b", "qwen3-8b", "bge-m3"]);
+        assert.equal(await valueOf(service.maxGpus), 18);
+        assert.equal(await valueOf(service.idleGpus), 5);
+        assert.equal(await valueOf(service.upgradeGpus), 36);
+    });
+
+    it("sizes models: the smallest tensor-parallel size that fits", () => {
+        const sizing = { parametersBillions: 70.6, dtype: "auto", gpuMemoryUtilization: 0.9 };
+        assert.equal(minimumTensorParallelSize({ ...sizing, accelerator: "g6e.12xlarge" }), 4);
+        assert.equal(minimumTensorParallelSize({ ...sizing, accelerator: "p5.48xlarge" }), 2);
+        assert.equal(minimumTensorParallelSize({ ...sizing, accelerator: "g6.xlarge" }), undefined);
+        assert.deepEqual(workerGroups([resolveModel({ ...SMALL, minReplicas: 0, maxReplicas: 0 + 1 })]).map((g) => [g.minReplicas, g.maxReplicas]), [[0, 1]]);
+    });
+});
+
+async function rejection(name: string, args: VllmRayServiceArgs): Promise<string> {
+    let error: unknown;
+    try {
+        new VllmRayService(name, args, { provider });
+    } catch (e) {
+        error = e;
+    }
+    assert.ok(error instanceof pulumi.ResourceError, `VllmRayService ${name} raised a ResourceError`);
+    await settle();
+    assert.deepEqual(descendantsOf(componentUrn(TYPE, name)).map((r) => r.name), [], "no child was registered");
+    return error.message;
+}
+
+const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: string }[] = [
+    {
+        title: "a service name over 47 characters",
+        args: { serviceName: "x".repeat(48), models: [SMALL] },
+        message: `serviceName "${"x".repeat(48)}" is 48 characters long; the limit is 47 (KubeRay derives its Services' names from the RayService's). Use a shorter name.`,
+    },
+    {
+        title: "duplicate model names",
+        args: { models: [SMALL, { ...SMALL, source: "Qwen/Qwen2.5-7B-Instruct" }] },
+        message: [
+            "2 invalid arguments:",
+            `  - models[0].name "qwen3-8b" is used by more than one model: clients pick a model by name, so give each its own.`,
+            `  - models[1].name "qwen3-8b" is used by more than one model: clients pick a model by name, so give each its own.`,
+        ].join("\n"),
+    },
+    {
+        title: "a tensor-parallel size that does not divide the node's GPUs",
+        args: { models: [{ ...CHAT, tensorParallelSize: 3 }] },
+        message: "models[0].tensorParallelSize 3 does not divide the 4 GPUs of a g6e.12xlarge node: use 1, 2, 4.",
+    },
+    {
+        title: "a model that does not fit at its tensor-parallel size",
+        args: { models: [{ ...CHAT, tensorParallelSize: 2 }] },
+        message: `models[0] "llama-70b" does not fit on g6e.12xlarge (NVIDIA L40S) at tensorParallelSize 2: it needs 67.8 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 40.2 GiB; use tensorParallelSize 4 or more.`,
+    },
+    {
+        title: "a model that fits on no tensor-parallel size of its accelerator",
+        args: { models: [{ ...CHAT, accelerator: "g6.xlarge", tensorParallelSize: 1 }] },
+        message: `models[0] "llama-70b" does not fit on g6.xlarge (NVIDIA L4) at tensorParallelSize 1: it needs 133.5 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 20.1 GiB; no tensor-parallel size on g6.xlarge fits; use a larger accelerator such as ["g5.48xlarge","g6.48xlarge","g6e.12xlarge"].`,
+    },
+    {
+        title: "min > max replicas",
+        args: { models: [{ ...SMALL, minReplicas: 3, maxReplicas: 2 }] },
+        message: "models[0].minReplicas (3) is greater than models[0].maxReplicas (2): set minReplicas to at most maxReplicas.",
+    },
+    {
+        title: "a non-positive autoscaling target",
+        args: { models: [{ ...SMALL, targetOngoingRequests: 0 }] },
+        message: "models[0].targetOngoingRequests 0 must be positive: the ongoing requests per replica the autoscaler aims for, such as 16.",
+    },
+    {
+        title: "an inline Hugging Face token",
+        args: { models: [SMALL], huggingFaceToken: "hf_plaintext" },
+        message: `huggingFaceToken is a plain string: pass it as a secret (config.requireSecret("huggingFaceToken") or pulumi.secret(...)), or name an existing Secret with huggingFaceTokenSecretName; a token must never sit in the program or the stack's state in clear text.`,
+    },
+    {
+        title: "a Ray version with known critical CVEs",
+        args: { models: [SMALL], rayVersion: "2.41.0" },
+        message: `rayVersion "2.41.0" is not allowed: use 2.54.0 or later (earlier versions have critical CVEs, such as CVE-2025-62593, and no token authentication), such as "2.56.0".`,
+    },
+    {
+        title: "a discontinued ray-ml image",
+        args: { models: [SMALL], image: "rayproject/ray-ml:2.9.0-gpu" },
+        message: `image "rayproject/ray-ml:2.9.0-gpu" is a discontinued rayproject/ray-ml image: use rayproject/ray-llm, such as "rayproject/ray-llm:2.56.0-py312-cu130".`,
+    },
+    {
+        title: "a model of unknown size",
+        args: { models: [{ name: "mine", source: "acme/private-13b", accelerator: "g6e.xlarge" }] },
+        message: `models[0].parametersBillions is missing for "acme/private-13b": give the model's parameter count in billions (from its model card) so its size can be checked against the accelerator.`,
+    },
+    {
+        title: "an accelerator outside the catalogue",
+        args: { models: [{ ...SMALL, accelerator: "g4dn.xlarge" }] },
+        message: `models[0].accelerator "g4dn.xlarge" is not a GPU instance type of the catalogue: use a size of g5, g6, g6e, p4d, p4de, p5, p5e, p5en, such as "g6.xlarge" or "g6e.12xlarge".`,
+    },
+    {
+        title: "an unknown upgrade strategy",
+        args: { models: [SMALL], upgradeStrategy: "BlueGreen" },
+        message: `upgradeStrategy "BlueGreen" is not a RayService upgrade strategy: use "NewCluster", "NewClusterWithIncrementalUpgrade" or "None".`,
+    },
+];
+
+describe("VllmRayService input validation", () => {
+    cases.forEach((c, i) => {
+        it(`refuses ${c.title} before registering any child`, async () => {
+            assert.equal(await rejection(c.name ?? `vsbad-${i}`, c.args), `VllmRayService: ${c.message}`);
+        });
+    });
+});

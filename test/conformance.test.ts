@@ -9,6 +9,7 @@ import { componentUrn, descendantsOf, settle, valueOf } from "./support/mocks";
 import { environments as listEnvironments, plan } from "./support/plan";
 
 import { GpuNodePool, GpuNodePoolArgs } from "../components/gpu-nodepool";
+import { VllmRayService } from "../components/vllm-service";
 import { isKubernetesObject, toKubernetesObject } from "../scripts/plan/render";
 
 /** API groups served by Kubernetes itself: their objects are validated by the API server's built-in schemas. */
@@ -116,5 +117,44 @@ describe("every GpuNodePool option renders objects the upstream CRDs accept", fu
             "EC2NodeClass/cv0", "EC2NodeClass/cv1", "NodePool/cv0-gpu", "NodePool/cv1-od", "NodePool/cv1-spot",
         ]);
         assert.deepEqual(objects.flatMap((o) => crds.validate(o)), []);
+    });
+});
+
+describe("every VllmRayService option renders a RayService the upstream CRD accepts", function () {
+    let crds: CrdConformance;
+
+    before(function () {
+        const shared = findSharedDir();
+        if (!shared) {
+            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
+            this.skip();
+        }
+        crds = CrdConformance.load(path.join(shared!, "crds"));
+    });
+
+    it("multi-model, tensor parallel, embeddings, S3, token, GCS FT, PVC cache, exposed with TLS", async () => {
+        const provider = new k8s.Provider("conformance-vllm-k8s", { kubeconfig: "{}" });
+        const service = new VllmRayService("cvs", {
+            namespace: "llm-conf",
+            models: [
+                { name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "p5.48xlarge", tensorParallelSize: 8, minReplicas: 1, maxReplicas: 2, upscalingFactor: 2 },
+                { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.xlarge", minReplicas: 0, maxReplicas: 4 },
+                { name: "bge-m3", source: "s3://models/bge-m3/", parametersBillions: 0.568, accelerator: "g6.xlarge", embedding: true },
+            ],
+            huggingFaceTokenSecretName: "hf",
+            redisAddress: "rediss://redis:6379",
+            redisPasswordSecretName: "redis",
+            modelCachePvcName: "weights",
+            upgradeStrategy: "None",
+            exposeServe: true,
+            serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
+            serveAllowedCidrs: ["10.0.0.0/8"],
+        }, { provider });
+        await valueOf(service.serviceName);
+        await settle();
+        const objects = descendantsOf(componentUrn("ray-vllm-eks:index:VllmRayService", "cvs")).filter(isKubernetesObject).map(toKubernetesObject);
+        const rayServices = objects.filter((o) => o.kind === "RayService");
+        assert.equal(rayServices.length, 1);
+        assert.deepEqual(crds.validate(rayServices[0]), []);
     });
 });

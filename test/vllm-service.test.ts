@@ -139,6 +139,41 @@ describe("VllmRayService", () => {
         assert.equal(await valueOf(service.upgradeGpus), 36);
     });
 
+    it("exposes Serve only when asked: an internal NLB with TLS 1.3/1.2 on 443, open to the listed CIDRs", async () => {
+        const exposed = new VllmRayService("vs2", {
+            models: [{ ...SMALL, upscalingFactor: 2, downscalingFactor: 0.5 }],
+            namespace: "llm2",
+            exposeServe: true,
+            serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
+            serveAllowedCidrs: ["10.20.0.0/16"],
+            modelCachePvcName: "model-cache",
+        }, { provider });
+        await valueOf(exposed.serviceName);
+        await settle();
+        const s2 = resource("kubernetes:ray.io/v1:RayService", "vs2-rayservice").inputs.spec as any;
+        assert.deepEqual(s2.serveService, {
+            metadata: {
+                annotations: {
+                    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-west-2:123456789012:certificate/abc",
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "443",
+                },
+            },
+            spec: {
+                loadBalancerClass: "service.k8s.aws/nlb",
+                loadBalancerSourceRanges: ["10.20.0.0/16"],
+                ports: [{ name: "serve", port: 443, protocol: "TCP", targetPort: 8000 }],
+                type: "LoadBalancer",
+            },
+        });
+        assert.deepEqual(s2.rayClusterConfig.workerGroupSpecs[0].template.spec.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
+        const autoscaling = YAML.parse(s2.serveConfigV2).applications[0].args.llm_configs[0].deployment_config.autoscaling_config;
+        assert.deepEqual(autoscaling, { min_replicas: 0, max_replicas: 4, target_ongoing_requests: 8, upscale_delay_s: 30, downscale_delay_s: 600, upscaling_factor: 2, downscaling_factor: 0.5 });
+        assert.equal("serveService" in spec, false, "vs1 did not ask to be exposed");
+    });
+
     it("sizes models: the smallest tensor-parallel size that fits", () => {
         const sizing = { parametersBillions: 70.6, dtype: "auto", gpuMemoryUtilization: 0.9 };
         assert.equal(minimumTensorParallelSize({ ...sizing, accelerator: "g6e.12xlarge" }), 4);
@@ -225,6 +260,31 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
         title: "an accelerator outside the catalogue",
         args: { models: [{ ...SMALL, accelerator: "g4dn.xlarge" }] },
         message: `models[0].accelerator "g4dn.xlarge" is not a GPU instance type of the catalogue: use a size of g5, g6, g6e, p4d, p4de, p5, p5e, p5en, such as "g6.xlarge" or "g6e.12xlarge".`,
+    },
+    {
+        title: "an exposed endpoint without TLS",
+        args: { models: [SMALL], exposeServe: true },
+        message: "exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.",
+    },
+    {
+        title: "an internet-facing endpoint open to everyone",
+        args: { models: [SMALL], exposeServe: true, serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveInternetFacing: true },
+        message: "serveInternetFacing is set without serveAllowedCidrs: an internet-facing endpoint must list the source CIDRs allowed to reach it.",
+    },
+    {
+        title: "0.0.0.0/0 as a serve source range",
+        args: { models: [SMALL], exposeServe: true, serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveAllowedCidrs: ["0.0.0.0/0"] },
+        message: `serveAllowedCidrs "0.0.0.0/0" allows everyone: list only the networks of your clients.`,
+    },
+    {
+        title: "load balancer settings without exposeServe",
+        args: { models: [SMALL], serveInternetFacing: true },
+        message: "serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.",
+    },
+    {
+        title: "a non-positive scaling factor",
+        args: { models: [{ ...SMALL, downscalingFactor: 0 }] },
+        message: "models[0].downscalingFactor 0 must be positive, such as 1.",
     },
     {
         title: "an unknown upgrade strategy",

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkName, collect, isKnown, show } from "../common/validation";
+import { Check, checkName, collect, isKnown, parseIpv4Cidr, show } from "../common/validation";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes } from "./sizing";
 
@@ -110,6 +110,18 @@ export interface ModelArgs {
      * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
      */
     downscaleDelaySeconds?: number;
+    /**
+     * Multiplier on each upscaling step (Serve's `upscaling_factor`), such as 2 to add replicas faster.
+     * @default Serve's default (1)
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    upscalingFactor?: number;
+    /**
+     * Multiplier on each downscaling step (Serve's `downscaling_factor`), such as 0.5 to remove replicas more gently.
+     * @default Serve's default (1)
+     * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
+     */
+    downscalingFactor?: number;
 }
 
 export interface VllmRayServiceArgs {
@@ -168,6 +180,45 @@ export interface VllmRayServiceArgs {
      */
     modelCacheSizeGiB?: number;
     /**
+     * An existing PersistentVolumeClaim (in `namespace`, ReadWriteMany such as EFS) to cache model
+     * weights in instead of the node's disk, so new replicas skip the download.
+     * @default none (an emptyDir on each node)
+     * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+     */
+    modelCachePvcName?: string;
+    /**
+     * Expose the OpenAI endpoint (Serve's port 8000) outside the cluster through an AWS Network Load
+     * Balancer (needs the AWS Load Balancer Controller). Off: only in-cluster clients reach it.
+     * @default false
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/
+     */
+    exposeServe?: boolean;
+    /**
+     * The ACM certificate the load balancer terminates TLS with (port 443). Required to expose Serve,
+     * unless `serveAllowPlaintext` is set.
+     * @default none
+     * @see https://docs.aws.amazon.com/acm/latest/userguide/acm-overview.html
+     */
+    serveTlsCertificateArn?: pulumi.Input<string>;
+    /**
+     * Accept an exposed endpoint without TLS (plain HTTP on port 80). Only for testing.
+     * @default false
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#ssl-cert
+     */
+    serveAllowPlaintext?: boolean;
+    /**
+     * Make the load balancer internet-facing instead of internal; then `serveAllowedCidrs` is required.
+     * @default false
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme
+     */
+    serveInternetFacing?: boolean;
+    /**
+     * Source CIDRs allowed to reach the load balancer.
+     * @default [] (internal: anything that can route to the VPC)
+     * @see https://kubernetes.io/docs/concepts/services-networking/service/#aws-nlb-support
+     */
+    serveAllowedCidrs?: string[];
+    /**
      * How a change to the Ray cluster is rolled out: "NewCluster" (zero downtime: a second cluster
      * comes up before the first goes, so the GPU budget must hold twice the service's GPUs),
      * "NewClusterWithIncrementalUpgrade" (needs Gateway API) or "None".
@@ -218,6 +269,10 @@ export const vllmServiceDefaults = {
     redisPasswordSecretKey: "password",
     headCpu: "2",
     headMemory: "8Gi",
+    exposeServe: false,
+    serveAllowPlaintext: false,
+    serveInternetFacing: false,
+    serveAllowedCidrs: [] as string[],
     model: {
         tensorParallelSize: 1,
         dtype: "auto",
@@ -292,6 +347,9 @@ function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
         () => (m.minReplicas > m.maxReplicas ? `${at}.minReplicas (${m.minReplicas}) is greater than ${at}.maxReplicas (${m.maxReplicas}): set minReplicas to at most maxReplicas.` : undefined),
         () => (!(m.targetOngoingRequests > 0) ? `${at}.targetOngoingRequests ${show(m.targetOngoingRequests)} must be positive: the ongoing requests per replica the autoscaler aims for, such as 16.` : undefined),
         () => (!(Number.isInteger(m.maxOngoingRequests) && m.maxOngoingRequests > 0) ? `${at}.maxOngoingRequests ${show(m.maxOngoingRequests)} must be a positive whole number, such as 64.` : undefined),
+        () => [["upscalingFactor", m.upscalingFactor], ["downscalingFactor", m.downscalingFactor]]
+            .filter(([, v]) => v !== undefined && !((v as number) > 0))
+            .map(([k, v]) => `${at}.${k} ${show(v)} must be positive, such as 1.`),
         () => (m.maxOngoingRequests < m.targetOngoingRequests ? `${at}.maxOngoingRequests (${m.maxOngoingRequests}) is below targetOngoingRequests (${m.targetOngoingRequests}): a replica could never reach its target; raise maxOngoingRequests.` : undefined),
         () => (!(Number.isInteger(m.maxModelLength) && m.maxModelLength > 0) ? `${at}.maxModelLength ${show(m.maxModelLength)} must be a positive whole number of tokens, such as 8192.` : undefined),
     ];
@@ -324,6 +382,22 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
             : undefined),
         () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not a RayService upgrade strategy: use "NewCluster", "NewClusterWithIncrementalUpgrade" or "None".` : undefined),
         () => (a.redisPasswordSecretName !== undefined && a.redisAddress === undefined ? `redisPasswordSecretName is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
+        () => (a.exposeServe && a.serveTlsCertificateArn === undefined && !a.serveAllowPlaintext
+            ? `exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.`
+            : undefined),
+        () => (a.exposeServe && a.serveInternetFacing && a.serveAllowedCidrs.length === 0
+            ? `serveInternetFacing is set without serveAllowedCidrs: an internet-facing endpoint must list the source CIDRs allowed to reach it.`
+            : undefined),
+        () => a.serveAllowedCidrs.flatMap((c) => {
+            const cidr = parseIpv4Cidr(c);
+            if (!cidr) {
+                return [`serveAllowedCidrs ${show(c)} is not an IPv4 CIDR block: write it as address/prefix, such as "10.0.0.0/16".`];
+            }
+            return cidr.prefix === 0 ? [`serveAllowedCidrs ${show(c)} allows everyone: list only the networks of your clients.`] : [];
+        }),
+        () => (!a.exposeServe && (a.serveTlsCertificateArn !== undefined || a.serveInternetFacing || a.serveAllowedCidrs.length > 0)
+            ? `serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.`
+            : undefined),
         () => (!Number.isInteger(a.modelCacheSizeGiB) || a.modelCacheSizeGiB < 10 ? `modelCacheSizeGiB ${show(a.modelCacheSizeGiB)} must be a whole number of at least 10: model weights are cached there.` : undefined),
         ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
     ];

@@ -70,7 +70,9 @@ function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Re
 /** The RayService spec. */
 export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], tokenSecretName: pulumi.Input<string> | undefined): Record<string, unknown> {
     const env = [{ name: "HF_HOME", value: MODEL_CACHE_PATH }, ...tokenEnv(tokenSecretName, a.huggingFaceTokenSecretKey)];
-    const volumes = [{ name: "model-cache", emptyDir: { sizeLimit: `${a.modelCacheSizeGiB}Gi` } }];
+    const volumes = [a.modelCachePvcName !== undefined
+        ? { name: "model-cache", persistentVolumeClaim: { claimName: a.modelCachePvcName } }
+        : { name: "model-cache", emptyDir: { sizeLimit: `${a.modelCacheSizeGiB}Gi` } }];
     const volumeMounts = [{ name: "model-cache", mountPath: MODEL_CACHE_PATH }];
     const rayClusterConfig: Record<string, unknown> = {
         rayVersion: a.rayVersion,
@@ -144,6 +146,37 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
         upgradeStrategy: { type: a.upgradeStrategy },
         serveConfigV2: serveConfigV2(models),
         rayClusterConfig,
+        ...(a.exposeServe ? { serveService: serveLoadBalancer(a) } : {}),
+    };
+}
+
+/** The TLS policy of the serve load balancer's listener: TLS 1.3 and 1.2 only. */
+export const SERVE_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * The Service KubeRay creates for Serve, as an AWS Network Load Balancer: internal unless asked
+ * otherwise, TLS on 443 terminated with the given certificate, open only to the allowed CIDRs.
+ * KubeRay keeps its selector on the active cluster across upgrades.
+ */
+export function serveLoadBalancer(a: ResolvedServiceArgs): Record<string, unknown> {
+    const tls = a.serveTlsCertificateArn !== undefined;
+    const annotations: Record<string, pulumi.Input<string>> = {
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": a.serveInternetFacing ? "internet-facing" : "internal",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+    };
+    if (tls) {
+        annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] = a.serveTlsCertificateArn!;
+        annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] = "443";
+        annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy"] = SERVE_TLS_POLICY;
+    }
+    return {
+        metadata: { annotations },
+        spec: {
+            type: "LoadBalancer",
+            loadBalancerClass: "service.k8s.aws/nlb",
+            ports: [{ name: "serve", port: tls ? 443 : 80, targetPort: 8000, protocol: "TCP" }],
+            ...(a.serveAllowedCidrs.length > 0 ? { loadBalancerSourceRanges: a.serveAllowedCidrs } : {}),
+        },
     };
 }
 
@@ -157,7 +190,7 @@ export class VllmRayService extends pulumi.ComponentResource {
     public readonly serviceName: pulumi.Output<string>;
     /** Its namespace. */
     public readonly namespace: pulumi.Output<string>;
-    /** The ClusterIP Service KubeRay creates for Serve (port 8000): `<serviceName>-serve-svc`. */
+    /** The Service KubeRay creates for Serve: `<serviceName>-serve-svc` (ClusterIP on 8000, or the load balancer with `exposeServe`). */
     public readonly serveServiceName: pulumi.Output<string>;
     /** The models' names, as clients send them in `model`. */
     public readonly modelNames: pulumi.Output<string[]>;

@@ -44,6 +44,8 @@ export function llmConfig(m: ResolvedModel): Record<string, unknown> {
                 target_ongoing_requests: m.targetOngoingRequests,
                 upscale_delay_s: m.upscaleDelaySeconds,
                 downscale_delay_s: m.downscaleDelaySeconds,
+                ...(m.upscalingFactor !== undefined ? { upscaling_factor: m.upscalingFactor } : {}),
+                ...(m.downscalingFactor !== undefined ? { downscaling_factor: m.downscalingFactor } : {}),
             },
             max_ongoing_requests: m.maxOngoingRequests,
         },

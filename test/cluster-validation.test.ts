@@ -1,24 +1,15 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
-import { componentUrn, descendantsOf, settle } from "./support/mocks";
+import { rejection as refusal } from "./support/mocks";
 
 import { LlmCluster, LlmClusterArgs, clusterDefaults, validateLlmClusterArgs } from "../components/cluster";
 
 const TYPE = "ray-vllm-eks:index:LlmCluster";
 
-/** Constructs the component and returns the error it raised; asserts nothing was created below it. */
-async function rejection(name: string, args: LlmClusterArgs): Promise<string> {
-    let error: unknown;
-    try {
-        new LlmCluster(name, args);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `LlmCluster ${name} raised a ResourceError`);
-    await settle();
-    assert.deepEqual(descendantsOf(componentUrn(TYPE, name)).map((r) => r.name), [], "no child was registered");
-    return error.message;
+/** The message LlmCluster refuses these arguments with (nothing registered below it). */
+function rejection(name: string, args: LlmClusterArgs): Promise<string> {
+    return refusal(TYPE, name, () => new LlmCluster(name, args));
 }
 
 const cases: { title: string; name?: string; args: LlmClusterArgs; message: string }[] = [

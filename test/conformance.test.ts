@@ -24,6 +24,16 @@ function groupOf(apiVersion: string): string {
 
 const environments = listEnvironments();
 
+/** The upstream CRDs, or the test skipped with the reason printed. */
+function upstreamCrds(ctx: Mocha.Context): CrdConformance {
+    const shared = findSharedDir();
+    if (!shared) {
+        console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
+        ctx.skip();
+    }
+    return CrdConformance.load(path.join(shared!, "crds"));
+}
+
 /** The custom kinds each environment renders: the check below must have something to check. */
 const CUSTOM_KINDS: Record<string, string[]> = {
     dev: ["EC2NodeClass", "NodePool", "RayService"],
@@ -35,12 +45,7 @@ describe("rendered custom resources conform to the upstream CRDs", function () {
     const objects = new Map<string, { file: string; obj: any }[]>();
 
     before(async function () {
-        const shared = findSharedDir();
-        if (!shared) {
-            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
-            this.skip();
-        }
-        crds = CrdConformance.load(path.join(shared!, "crds"));
+        crds = upstreamCrds(this);
         const runs = await Promise.all(environments.map((env) => plan(env, "--out", path.join(tmp, env))));
         runs.forEach((r, i) => assert.equal(r.code, 0, `plan ${environments[i]}: ${r.stderr}`));
         for (const env of environments) {
@@ -76,12 +81,7 @@ describe("every GpuNodePool option renders objects the upstream CRDs accept", fu
     let crds: CrdConformance;
 
     before(function () {
-        const shared = findSharedDir();
-        if (!shared) {
-            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
-            this.skip();
-        }
-        crds = CrdConformance.load(path.join(shared!, "crds"));
+        crds = upstreamCrds(this);
     });
 
     it("Bottlerocket, RAID0, instance types, GPUs per node, weights, limits, budgets, Never", async () => {
@@ -124,12 +124,7 @@ describe("every VllmRayService option renders a RayService the upstream CRD acce
     let crds: CrdConformance;
 
     before(function () {
-        const shared = findSharedDir();
-        if (!shared) {
-            console.log("    skipped: ../shared/crds not found (set RAY_VLLM_EKS_SHARED to the folder holding crds/)");
-            this.skip();
-        }
-        crds = CrdConformance.load(path.join(shared!, "crds"));
+        crds = upstreamCrds(this);
     });
 
     it("multi-model, tensor parallel, embeddings, S3, token, GCS FT, PVC cache, exposed with TLS", async () => {

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
+import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import {
     familyOfInstanceType,
@@ -167,17 +167,8 @@ describe("the GPU instance catalogue", () => {
     });
 });
 
-async function rejection(name: string, args: GpuNodePoolArgs, opts: pulumi.ComponentResourceOptions = { provider }): Promise<string> {
-    let error: unknown;
-    try {
-        new GpuNodePool(name, args, opts);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `GpuNodePool ${name} raised a ResourceError`);
-    await settle();
-    assert.deepEqual(descendantsOf(componentUrn(TYPE, name)).map((r) => r.name), [], "no child was registered");
-    return error.message;
+function rejection(name: string, args: GpuNodePoolArgs, opts: pulumi.ComponentResourceOptions = { provider }): Promise<string> {
+    return refusal(TYPE, name, () => new GpuNodePool(name, args, opts));
 }
 
 const pool = (extra: object) => ({ ...BASE, pools: [{ name: "gpu", gpuLimit: 8, ...extra }] }) as GpuNodePoolArgs;

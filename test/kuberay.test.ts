@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
+import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import { KubeRayOperator, KubeRayOperatorArgs, mergedFeatureGates, retainCrds } from "../components/kuberay";
 
@@ -89,17 +89,8 @@ describe("KubeRayOperator", () => {
     });
 });
 
-async function rejection(name: string, args: KubeRayOperatorArgs, opts: pulumi.ComponentResourceOptions = { provider }): Promise<string> {
-    let error: unknown;
-    try {
-        new KubeRayOperator(name, args, opts);
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `KubeRayOperator ${name} raised a ResourceError`);
-    await settle();
-    assert.deepEqual(descendantsOf(componentUrn(TYPE, name)).map((r) => r.name), [], "no child was registered");
-    return error.message;
+function rejection(name: string, args: KubeRayOperatorArgs, opts: pulumi.ComponentResourceOptions = { provider }): Promise<string> {
+    return refusal(TYPE, name, () => new KubeRayOperator(name, args, opts));
 }
 
 describe("KubeRayOperator input validation", () => {

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as YAML from "yaml";
 
-import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
+import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import { minimumTensorParallelSize, VllmRayService, VllmRayServiceArgs, workerGroups, resolveModel } from "../components/vllm-service";
 
@@ -183,17 +183,8 @@ describe("VllmRayService", () => {
     });
 });
 
-async function rejection(name: string, args: VllmRayServiceArgs): Promise<string> {
-    let error: unknown;
-    try {
-        new VllmRayService(name, args, { provider });
-    } catch (e) {
-        error = e;
-    }
-    assert.ok(error instanceof pulumi.ResourceError, `VllmRayService ${name} raised a ResourceError`);
-    await settle();
-    assert.deepEqual(descendantsOf(componentUrn(TYPE, name)).map((r) => r.name), [], "no child was registered");
-    return error.message;
+function rejection(name: string, args: VllmRayServiceArgs): Promise<string> {
+    return refusal(TYPE, name, () => new VllmRayService(name, args, { provider }));
 }
 
 const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: string }[] = [

@@ -57,3 +57,25 @@ export function resource(type: string, name: string): PlannedResource {
     }
     return found[0];
 }
+
+/**
+ * Runs a component's constructor that must refuse its arguments: returns the ResourceError's
+ * message, after checking that nothing was registered below the component.
+ */
+export async function rejection(type: string, name: string, construct: () => unknown): Promise<string> {
+    let error: unknown;
+    try {
+        construct();
+    } catch (e) {
+        error = e;
+    }
+    if (!(error instanceof pulumi.ResourceError)) {
+        throw new Error(`${type} ${name} did not raise a ResourceError (got ${String(error)})`);
+    }
+    await settle();
+    const registered = descendantsOf(componentUrn(type, name)).map((r) => r.name);
+    if (registered.length > 0) {
+        throw new Error(`${type} ${name} registered children before refusing: ${registered.join(", ")}`);
+    }
+    return error.message;
+}

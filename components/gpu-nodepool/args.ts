@@ -221,7 +221,7 @@ export interface GpuNodePoolArgs {
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }
 
-/** Defaults of `GpuNodePoolArgs`. */
+/** Defaults of `GpuNodePoolArgs`, and of each of its pools (`pool`). */
 export const gpuNodePoolDefaults = {
     amiAlias: DEFAULT_AMI_ALIAS,
     volumeSizeGiB: 200,
@@ -230,27 +230,28 @@ export const gpuNodePoolDefaults = {
     instanceStoreRaid0: false,
     devicePluginVersion: DEVICE_PLUGIN_VERSION,
     tags: {} as { [key: string]: string },
+    pool: {
+        instanceFamilies: ["g6", "g6e", "g5"],
+        capacityTypes: ["spot", "on-demand"],
+        minGpusPerNode: 1,
+        maxGpusPerNode: 8,
+        consolidationPolicy: "WhenEmpty",
+        consolidateAfter: "10m",
+        disruptionBudgets: [{ nodes: "1" }] as DisruptionBudgetArgs[],
+        expireAfter: "720h",
+        terminationGracePeriod: "1h",
+        labels: {} as { [key: string]: string },
+    },
 };
 
-/** Defaults of each `GpuPoolArgs`. */
-export const gpuPoolDefaults = {
-    instanceFamilies: ["g6", "g6e", "g5"],
-    capacityTypes: ["spot", "on-demand"],
-    minGpusPerNode: 1,
-    maxGpusPerNode: 8,
-    consolidationPolicy: "WhenEmpty",
-    consolidateAfter: "10m",
-    disruptionBudgets: [{ nodes: "1" }] as DisruptionBudgetArgs[],
-    expireAfter: "720h",
-    terminationGracePeriod: "1h",
-    labels: {} as { [key: string]: string },
-};
+type NodePoolDefaults = Omit<typeof gpuNodePoolDefaults, "pool">;
+type PoolDefaults = typeof gpuNodePoolDefaults.pool;
 
-export type ResolvedGpuNodePoolArgs = Omit<GpuNodePoolArgs, keyof typeof gpuNodePoolDefaults> & {
-    [K in keyof typeof gpuNodePoolDefaults]-?: NonNullable<GpuNodePoolArgs[K]>;
+export type ResolvedGpuNodePoolArgs = Omit<GpuNodePoolArgs, keyof NodePoolDefaults> & {
+    [K in keyof NodePoolDefaults]-?: NonNullable<GpuNodePoolArgs[K]>;
 };
-export type ResolvedGpuPoolArgs = Omit<GpuPoolArgs, keyof typeof gpuPoolDefaults> & {
-    [K in keyof typeof gpuPoolDefaults]-?: NonNullable<GpuPoolArgs[K]>;
+export type ResolvedGpuPoolArgs = Omit<GpuPoolArgs, keyof PoolDefaults> & {
+    [K in keyof PoolDefaults]-?: NonNullable<GpuPoolArgs[K]>;
 };
 
 /** The AMI family of an alias ("al2023@v20260714" → "al2023"). */

@@ -13,7 +13,6 @@ import {
     GPU_RESOURCE,
     GpuNodePoolArgs,
     gpuNodePoolDefaults,
-    gpuPoolDefaults,
     NODE_POOL_LABEL,
     ResolvedGpuNodePoolArgs,
     ResolvedGpuPoolArgs,
@@ -143,8 +142,9 @@ export class GpuNodePool extends pulumi.ComponentResource {
     constructor(name: string, args: GpuNodePoolArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-vllm-eks:index:GpuNodePool", name, {}, opts);
 
-        const a: ResolvedGpuNodePoolArgs = withDefaults(gpuNodePoolDefaults, args);
-        const pools: ResolvedGpuPoolArgs[] = (args?.pools ?? []).map((p) => withDefaults(gpuPoolDefaults, p));
+        const { pool: poolDefaults, ...nodePoolDefaults } = gpuNodePoolDefaults;
+        const a: ResolvedGpuNodePoolArgs = withDefaults(nodePoolDefaults, args);
+        const pools: ResolvedGpuPoolArgs[] = (args?.pools ?? []).map((p) => withDefaults(poolDefaults, p));
         const providerProblem = checkKubernetesProvider("GpuNodePool", this);
         throwIfInvalid("GpuNodePool", [...(providerProblem ? [providerProblem] : []), ...validateGpuNodePoolArgs(name, a, pools)], this);
 

@@ -137,6 +137,7 @@ describe("every VllmRayService option renders a RayService the upstream CRD acce
                 { name: "bge-m3", source: "s3://models/bge-m3/", parametersBillions: 0.568, accelerator: "g6.xlarge", embedding: true },
             ],
             huggingFaceTokenSecretName: "hf",
+            serviceAccountName: "model-reader",
             redisAddress: "rediss://redis:6379",
             redisPasswordSecretName: "redis",
             modelCachePvcName: "weights",

@@ -23,6 +23,8 @@ describe("VllmRayService", () => {
         service = new VllmRayService("vs1", {
             models: [CHAT, SMALL, EMBED],
             huggingFaceToken: pulumi.secret("hf_test_token"),
+            serviceAccountName: "model-reader",
+            modelCacheSizeGiB: 160,
             redisAddress: "rediss://redis.example.internal:6379",
             redisPasswordSecretName: "redis-auth",
         }, { provider });
@@ -124,9 +126,12 @@ describe("VllmRayService", () => {
         assert.deepEqual(g6e.template.spec.nodeSelector, { "node.kubernetes.io/instance-type": "g6e.12xlarge", "nvidia.com/gpu.present": "true", "ray-vllm-eks/node-pool": "gpu" });
         assert.deepEqual(g6e.template.spec.tolerations, [{ effect: "NoSchedule", key: "nvidia.com/gpu", operator: "Exists" }]);
         const resources = g6e.template.spec.containers[0].resources;
-        assert.deepEqual(resources.requests, { "cpu": "47", "memory": "326Gi", "nvidia.com/gpu": "4" });
-        assert.deepEqual(resources.limits, resources.requests, "GPU requests equal limits");
-        assert.deepEqual(g6e.template.spec.volumes, [{ emptyDir: { sizeLimit: "200Gi" }, name: "model-cache" }]);
+        // What a g6e.12xlarge (48 vCPUs, 384 GiB) can allocate, less room for daemonsets.
+        assert.deepEqual(resources.limits, { "cpu": "47", "memory": "359595Mi", "nvidia.com/gpu": "4" });
+        assert.deepEqual(resources.requests, { ...resources.limits, "ephemeral-storage": "160Gi" }, "requests equal limits, plus the model cache on the node's disk");
+        assert.deepEqual(g6e.template.spec.volumes, [{ emptyDir: { sizeLimit: "160Gi" }, name: "model-cache" }]);
+        assert.equal(g6e.template.spec.serviceAccountName, "model-reader");
+        assert.equal(spec.rayClusterConfig.headGroupSpec.template.spec.serviceAccountName, "model-reader");
     });
 
     it("exposes names and its GPU demand: at most, idle, and during a NewCluster upgrade", async () => {
@@ -204,17 +209,17 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
     },
     {
         title: "a tensor-parallel size that does not divide the node's GPUs",
-        args: { models: [{ ...CHAT, tensorParallelSize: 3 }] },
+        args: { models: [{ ...CHAT, tensorParallelSize: 3 }], modelCacheSizeGiB: 140 },
         message: "models[0].tensorParallelSize 3 does not divide the 4 GPUs of a g6e.12xlarge node: use 1, 2, 4.",
     },
     {
         title: "a model that does not fit at its tensor-parallel size",
-        args: { models: [{ ...CHAT, tensorParallelSize: 2 }] },
+        args: { models: [{ ...CHAT, tensorParallelSize: 2 }], modelCacheSizeGiB: 140 },
         message: `models[0] "llama-70b" does not fit on g6e.12xlarge (NVIDIA L40S) at tensorParallelSize 2: it needs 67.8 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 40.2 GiB; use tensorParallelSize 4 or more.`,
     },
     {
         title: "a model that fits on no tensor-parallel size of its accelerator",
-        args: { models: [{ ...CHAT, accelerator: "g6.xlarge", tensorParallelSize: 1 }] },
+        args: { models: [{ ...CHAT, accelerator: "g6.xlarge", tensorParallelSize: 1 }], modelCacheSizeGiB: 140 },
         message: `models[0] "llama-70b" does not fit on g6.xlarge (NVIDIA L4) at tensorParallelSize 1: it needs 133.5 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 20.1 GiB; no tensor-parallel size on g6.xlarge fits; use a larger accelerator such as ["g5.48xlarge","g6.48xlarge","g6e.12xlarge"].`,
     },
     {
@@ -280,7 +285,22 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
     {
         title: "an unknown upgrade strategy",
         args: { models: [SMALL], upgradeStrategy: "BlueGreen" },
-        message: `upgradeStrategy "BlueGreen" is not a RayService upgrade strategy: use "NewCluster", "NewClusterWithIncrementalUpgrade" or "None".`,
+        message: `upgradeStrategy "BlueGreen" is not an upgrade strategy this component renders: use "NewCluster" (zero downtime, twice the GPUs during an upgrade) or "None".`,
+    },
+    {
+        title: "the incremental upgrade, whose Gateway API options are not rendered",
+        args: { models: [SMALL], upgradeStrategy: "NewClusterWithIncrementalUpgrade" },
+        message: `upgradeStrategy "NewClusterWithIncrementalUpgrade" is not an upgrade strategy this component renders: use "NewCluster" (zero downtime, twice the GPUs during an upgrade) or "None".`,
+    },
+    {
+        title: "a model in S3 without a service account that may read it",
+        args: { models: [EMBED] },
+        message: `models[0].source "s3://models/bge-m3/" is in S3 but serviceAccountName is not set: give the service account whose IAM role (EKS Pod Identity) may read the bucket; pods get no credentials from the node.`,
+    },
+    {
+        title: "a model cache smaller than the weights",
+        args: { models: [CHAT] },
+        message: "modelCacheSizeGiB 100 cannot hold the 131.5 GiB of weights of the models on g6e.12xlarge: raise it to at least 132 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.",
     },
 ];
 

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { Check, checkName, collect, isKnown, parseIpv4Cidr, show } from "../common/validation";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
-import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes } from "./sizing";
+import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes, weightsGiB } from "./sizing";
 
 /** The pinned Ray version: 2.54.0 and later fix CVE-2025-62593 (2.52.0) and CVE-2026-27482 (2.54.0). */
 export const RAY_VERSION = "2.56.0";
@@ -12,8 +12,11 @@ export const MIN_RAY_VERSION = "2.54.0";
 export const RAY_LLM_IMAGE = `rayproject/ray-llm:${RAY_VERSION}-py312-cu130`;
 /** The longest RayService name KubeRay accepts (it derives Service names from it). */
 export const MAX_RAYSERVICE_NAME_LENGTH = 47;
-/** RayService upgrade strategies of KubeRay 1.7. */
-export const UPGRADE_STRATEGIES: readonly string[] = ["NewCluster", "NewClusterWithIncrementalUpgrade", "None"];
+/**
+ * RayService upgrade strategies this component renders. KubeRay's third,
+ * NewClusterWithIncrementalUpgrade, needs Gateway API options it does not render.
+ */
+export const UPGRADE_STRATEGIES: readonly string[] = ["NewCluster", "None"];
 
 /** One model served behind the OpenAI-compatible endpoint (a Ray Serve LLM `LLMConfig`). */
 export interface ModelArgs {
@@ -174,8 +177,17 @@ export interface VllmRayServiceArgs {
      */
     huggingFaceTokenSecretKey?: string;
     /**
-     * Size limit in GiB of the model cache (`emptyDir` on the node's disk, or its NVMe instance store with RAID0).
-     * @default 200
+     * The Kubernetes service account of the Ray pods. Models in S3 need one whose IAM role (EKS Pod
+     * Identity) may read the bucket: nodes allow pods no instance credentials.
+     * @default the namespace's default service account
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html
+     */
+    serviceAccountName?: string;
+    /**
+     * Size limit in GiB of the model cache (`emptyDir` on the node's disk, or its NVMe instance store
+     * with RAID0), also requested as ephemeral storage. It must hold the weights of the models on a
+     * node, and the node's volume must hold it plus the image (GpuNodePool `volumeSizeGiB`).
+     * @default 100
      * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
      */
     modelCacheSizeGiB?: number;
@@ -189,6 +201,9 @@ export interface VllmRayServiceArgs {
     /**
      * Expose the OpenAI endpoint (Serve's port 8000) outside the cluster through an AWS Network Load
      * Balancer (needs the AWS Load Balancer Controller). Off: only in-cluster clients reach it.
+     * Decide it, and the settings below, when the service is created: KubeRay does not update an
+     * existing serve Service's annotations; to change them, delete `<serviceName>-serve-svc` so
+     * KubeRay recreates it.
      * @default false
      * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/
      */
@@ -220,8 +235,8 @@ export interface VllmRayServiceArgs {
     serveAllowedCidrs?: string[];
     /**
      * How a change to the Ray cluster is rolled out: "NewCluster" (zero downtime: a second cluster
-     * comes up before the first goes, so the GPU budget must hold twice the service's GPUs),
-     * "NewClusterWithIncrementalUpgrade" (needs Gateway API) or "None".
+     * comes up before the first goes, so the GPU budget must hold twice the service's GPUs) or
+     * "None" (cluster changes are not rolled out; Serve config changes still are).
      * @default "NewCluster"
      * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/rayservice.html
      */
@@ -264,7 +279,7 @@ export const vllmServiceDefaults = {
     image: RAY_LLM_IMAGE,
     rayVersion: RAY_VERSION,
     huggingFaceTokenSecretKey: "token",
-    modelCacheSizeGiB: 200,
+    modelCacheSizeGiB: 100,
     upgradeStrategy: "NewCluster",
     redisPasswordSecretKey: "password",
     headCpu: "2",
@@ -380,7 +395,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (a.huggingFaceToken !== undefined && a.huggingFaceTokenSecretName !== undefined
             ? `huggingFaceToken and huggingFaceTokenSecretName are both set: give the token one way only.`
             : undefined),
-        () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not a RayService upgrade strategy: use "NewCluster", "NewClusterWithIncrementalUpgrade" or "None".` : undefined),
+        () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not an upgrade strategy this component renders: use "NewCluster" (zero downtime, twice the GPUs during an upgrade) or "None".` : undefined),
         () => (a.redisPasswordSecretName !== undefined && a.redisAddress === undefined ? `redisPasswordSecretName is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
         () => (a.exposeServe && a.serveTlsCertificateArn === undefined && !a.serveAllowPlaintext
             ? `exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.`
@@ -400,6 +415,24 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
             : undefined),
         () => (!Number.isInteger(a.modelCacheSizeGiB) || a.modelCacheSizeGiB < 10 ? `modelCacheSizeGiB ${show(a.modelCacheSizeGiB)} must be a whole number of at least 10: model weights are cached there.` : undefined),
         ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
+        () => models.flatMap((m, i) => (m.source.startsWith("s3://") && a.serviceAccountName === undefined
+            ? [`models[${i}].source ${show(m.source)} is in S3 but serviceAccountName is not set: give the service account whose IAM role (EKS Pod Identity) may read the bucket; pods get no credentials from the node.`]
+            : [])),
+        () => {
+            if (a.modelCachePvcName !== undefined) {
+                return undefined;
+            }
+            // Every model on one accelerator may land on the same node, and share its cache.
+            const byAccelerator = new Map<string, number>();
+            for (const m of models) {
+                if (m.parametersBillions !== undefined && m.dtype in DTYPE_BYTES) {
+                    byAccelerator.set(m.accelerator, (byAccelerator.get(m.accelerator) ?? 0) + weightsGiB(m.parametersBillions, m.dtype));
+                }
+            }
+            return [...byAccelerator.entries()]
+                .filter(([, gib]) => gib > a.modelCacheSizeGiB)
+                .map(([accelerator, gib]) => `modelCacheSizeGiB ${a.modelCacheSizeGiB} cannot hold the ${gib.toFixed(1)} GiB of weights of the models on ${accelerator}: raise it to at least ${Math.ceil(gib)} (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.`);
+        },
     ];
     return collect(checks);
 }

@@ -8,6 +8,7 @@ import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
 import { serveConfigV2 } from "./serve";
+import { workerPodSize } from "./sizing";
 
 export * from "./args";
 export * from "./serve";
@@ -74,6 +75,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
         ? { name: "model-cache", persistentVolumeClaim: { claimName: a.modelCachePvcName } }
         : { name: "model-cache", emptyDir: { sizeLimit: `${a.modelCacheSizeGiB}Gi` } }];
     const volumeMounts = [{ name: "model-cache", mountPath: MODEL_CACHE_PATH }];
+    const serviceAccount = a.serviceAccountName !== undefined ? { serviceAccountName: a.serviceAccountName } : {};
     const rayClusterConfig: Record<string, unknown> = {
         rayVersion: a.rayVersion,
         // Ray token authentication: the dashboard, Jobs API and GCS require the token KubeRay generates.
@@ -87,6 +89,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
             template: {
                 metadata: { annotations: { "karpenter.sh/do-not-disrupt": "true" } },
                 spec: {
+                    ...serviceAccount,
                     nodeSelector: { ...SYSTEM_NODE_LABELS },
                     containers: [{
                         name: "ray-head",
@@ -106,10 +109,10 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
         workerGroupSpecs: workerGroups(models).map((g) => {
             const family = familyOfInstanceType(g.accelerator)!;
             const size = instanceSizeOf(g.accelerator)!;
-            // A worker takes its node: leave a CPU and 15% of memory to the kubelet and daemonsets.
-            const cpu = String(Math.max(1, size.vcpus - 1));
-            const memory = `${Math.floor(size.memoryGiB * 0.85)}Gi`;
-            const resources = { [GPU_RESOURCE]: String(g.gpusPerNode), cpu, memory };
+            // A worker takes its node: what the node can allocate, less room for daemonsets.
+            const pod = workerPodSize(size.vcpus, size.memoryGiB);
+            const resources = { [GPU_RESOURCE]: String(g.gpusPerNode), cpu: String(pod.cpu), memory: `${pod.memoryMiB}Mi` };
+            const requests = a.modelCachePvcName === undefined ? { ...resources, "ephemeral-storage": `${a.modelCacheSizeGiB}Gi` } : resources;
             return {
                 groupName: g.groupName,
                 replicas: g.minReplicas,
@@ -119,13 +122,14 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 rayStartParams: { resources: `"${JSON.stringify({ [`accelerator_type:${family.rayAcceleratorType}`]: 1 }).replace(/"/g, '\\"')}"` },
                 template: {
                     spec: {
+                        ...serviceAccount,
                         nodeSelector: { ...GPU_NODE_LABELS, "node.kubernetes.io/instance-type": g.accelerator },
                         tolerations: [{ ...GPU_TOLERATION }],
                         containers: [{
                             name: "ray-worker",
                             image: a.image,
                             env,
-                            resources: { requests: resources, limits: resources },
+                            resources: { requests, limits: resources },
                             volumeMounts,
                         }],
                         volumes,

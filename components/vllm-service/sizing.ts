@@ -73,3 +73,23 @@ export function acceleratorsThatFit(s: Omit<SizingInput, "tensorParallelSize" | 
         .flatMap((f) => Object.keys(f.sizes).map((size) => `${f.family}.${size}`))
         .filter((accelerator) => minimumTensorParallelSize({ ...s, accelerator }) !== undefined);
 }
+
+/** The CPU (millicores) EKS's AMIs and Karpenter reserve for the kubelet and system on a node of that many vCPUs. */
+export function reservedCpuMillis(vcpus: number): number {
+    const tiers = [60, 10, 5, 5];
+    return Array.from({ length: vcpus }, (_, i) => tiers[i] ?? 2.5).reduce((sum, m) => sum + m, 0);
+}
+
+/** Pods per node assumed for the kubelet's memory reservation (11 MiB each, plus 255 MiB). */
+export const ASSUMED_MAX_PODS = 250;
+
+/**
+ * What a worker pod that takes a whole GPU node can request: the node's allocatable capacity
+ * (EKS's kube-reserved CPU and memory, the 100 MiB eviction threshold, and Karpenter's 7.5%
+ * VM memory overhead) less room for daemonsets (500m CPU, 1 GiB).
+ */
+export function workerPodSize(vcpus: number, memoryGiB: number): { cpu: number; memoryMiB: number } {
+    const cpu = Math.floor((vcpus * 1000 - reservedCpuMillis(vcpus) - 500) / 1000);
+    const memoryMiB = Math.floor(memoryGiB * 1024 * 0.925 - (11 * ASSUMED_MAX_PODS + 255) - 100 - 1024);
+    return { cpu: Math.max(1, cpu), memoryMiB };
+}

@@ -5,11 +5,13 @@
  * `import { LlmCluster } from "ray-vllm-eks"` from there.
  */
 import * as assert from "node:assert/strict";
-import { execFile, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { builtinModules } from "module";
 import * as os from "os";
 import * as path from "path";
+
+import { filesBelow, PlanRun as Run, run } from "./support/plan";
 
 const ROOT = path.resolve(__dirname, "..");
 const NAME = "ray-vllm-eks";
@@ -36,27 +38,11 @@ function rejection(entry: string): string | undefined {
     return undefined;
 }
 
-interface Run {
-    code: number;
-    stdout: string;
-    stderr: string;
-}
-
 /** The environment for child processes: no NODE_PATH, which would resolve modules around the consumer's node_modules. */
 function childEnv(): NodeJS.ProcessEnv {
     const env = { ...process.env };
     delete env.NODE_PATH;
     return env;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<Run> {
-    return new Promise((resolve) => {
-        execFile(command, args, { cwd, env: childEnv(), maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-            // A non-numeric code means the command did not run (ENOENT, maxBuffer): report that.
-            const ran = !error || typeof error.code === "number";
-            resolve({ code: error ? (ran ? (error.code as number) : 1) : 0, stdout, stderr: ran ? stderr : `${error}\n${stderr}` });
-        });
-    });
 }
 
 function runSync(command: string, args: string[], cwd: string): string {
@@ -65,23 +51,6 @@ function runSync(command: string, args: string[], cwd: string): string {
         throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with ${r.error ?? `exit ${r.status}`}:\n${r.stderr}\n${r.stdout}`);
     }
     return r.stdout;
-}
-
-/** Every file below `dir`, relative to it with "/" separators, sorted. */
-function filesBelow(dir: string): string[] {
-    const out: string[] = [];
-    const walk = (d: string): void => {
-        for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-            const full = path.join(d, entry.name);
-            if (entry.isDirectory()) {
-                walk(full);
-            } else {
-                out.push(path.relative(dir, full).split(path.sep).join("/"));
-            }
-        }
-    };
-    walk(dir);
-    return out.sort();
 }
 
 /** The package a bare module specifier names ("@scope/name/sub" → "@scope/name"), or undefined for relative paths and Node built-ins. */
@@ -209,8 +178,8 @@ describe("the npm package (npm pack, installed into a consumer)", function () {
 
         // The two slow steps, side by side: the type-check and loading the package (with all of @pulumi/*).
         [typecheck, runtime] = await Promise.all([
-            run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(consumer, "tsconfig.json"), "--listFiles"], consumer),
-            run(process.execPath, ["-e", RUNTIME_PROBE], consumer),
+            run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", path.join(consumer, "tsconfig.json"), "--listFiles"], consumer, childEnv()),
+            run(process.execPath, ["-e", RUNTIME_PROBE], consumer, childEnv()),
         ]);
     });
 

@@ -16,18 +16,23 @@ export interface PlanRun {
     stderr: string;
 }
 
-/** `npm run plan -- <args>`, run from the repository's root. */
-export function plan(...args: string[]): Promise<PlanRun> {
-    const [command, ...base] = planCommand();
+/** Runs a command to its end; a command that could not start (ENOENT, output too large) reports code 1 and why. */
+export function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<PlanRun> {
     return new Promise((resolve) => {
-        execFile(command, [...base, ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-            const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-            resolve({ code, stdout, stderr });
+        execFile(command, args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+            const ran = !error || typeof error.code === "number";
+            resolve({ code: error ? (ran ? (error.code as number) : 1) : 0, stdout, stderr: ran ? stderr : `${error}\n${stderr}` });
         });
     });
 }
 
-/** Every file below `dir`, relative to it, sorted. */
+/** `npm run plan -- <args>`, run from the repository's root. */
+export function plan(...args: string[]): Promise<PlanRun> {
+    const [command, ...base] = planCommand();
+    return run(command, [...base, ...args], ROOT);
+}
+
+/** Every file below `dir`, relative to it with "/" separators, sorted. */
 export function filesBelow(dir: string): string[] {
     const out: string[] = [];
     const walk = (d: string): void => {
@@ -36,7 +41,7 @@ export function filesBelow(dir: string): string[] {
             if (entry.isDirectory()) {
                 walk(full);
             } else {
-                out.push(path.relative(dir, full));
+                out.push(path.relative(dir, full).split(path.sep).join("/"));
             }
         }
     };

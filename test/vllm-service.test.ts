@@ -114,8 +114,34 @@ describe("VllmRayService", () => {
         });
     });
 
+    it("runs a CPU group for Serve's ingress on the system nodes, so GPU nodes can all go idle", () => {
+        const cpu = spec.rayClusterConfig.workerGroupSpecs[0];
+        assert.deepEqual(cpu, {
+            groupName: "cpu",
+            maxReplicas: 2,
+            minReplicas: 1,
+            rayStartParams: {},
+            replicas: 1,
+            template: {
+                spec: {
+                    containers: [{
+                        env: [
+                            { name: "HF_HOME", value: "/data/model-cache" },
+                            { name: "HF_TOKEN", valueFrom: { secretKeyRef: { key: "token", name: "vs1-hf-token" } } },
+                        ],
+                        image: "rayproject/ray-llm:2.56.0-py312-cu130",
+                        name: "ray-worker",
+                        resources: { limits: { memory: "4Gi" }, requests: { cpu: "2", memory: "4Gi" } },
+                    }],
+                    nodeSelector: { "ray-vllm-eks/node-pool": "system" },
+                    serviceAccountName: "model-reader",
+                },
+            },
+        });
+    });
+
     it("runs one worker group per accelerator, each pod taking a whole GPU node", () => {
-        const groups = spec.rayClusterConfig.workerGroupSpecs;
+        const groups = spec.rayClusterConfig.workerGroupSpecs.slice(1);
         assert.deepEqual(groups.map((g: any) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]), [
             // 70B: 1..3 replicas × 4 GPUs, 8B: 0..4 replicas × 1 GPU, on 4-GPU nodes: 1..4 nodes.
             ["g6e-12xlarge", 1, 1, 4],
@@ -173,7 +199,7 @@ describe("VllmRayService", () => {
                 type: "LoadBalancer",
             },
         });
-        assert.deepEqual(s2.rayClusterConfig.workerGroupSpecs[0].template.spec.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
+        assert.deepEqual(s2.rayClusterConfig.workerGroupSpecs[1].template.spec.volumes, [{ name: "model-cache", persistentVolumeClaim: { claimName: "model-cache" } }]);
         const autoscaling = YAML.parse(s2.serveConfigV2).applications[0].args.llm_configs[0].deployment_config.autoscaling_config;
         assert.deepEqual(autoscaling, { min_replicas: 0, max_replicas: 4, target_ongoing_requests: 8, upscale_delay_s: 30, downscale_delay_s: 600, upscaling_factor: 2, downscaling_factor: 0.5 });
         assert.equal("serveService" in spec, false, "vs1 did not ask to be exposed");
@@ -281,6 +307,11 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
         title: "a non-positive scaling factor",
         args: { models: [{ ...SMALL, downscalingFactor: 0 }] },
         message: "models[0].downscalingFactor 0 must be positive, such as 1.",
+    },
+    {
+        title: "no CPU worker",
+        args: { models: [SMALL], cpuWorkerMaxReplicas: 0 },
+        message: "cpuWorkerMaxReplicas 0 must be a whole number of at least 1: one CPU worker always runs Serve's ingress.",
     },
     {
         title: "an unknown upgrade strategy",

@@ -260,6 +260,25 @@ export interface VllmRayServiceArgs {
      */
     redisPasswordSecretKey?: string;
     /**
+     * CPU of each CPU worker: the pods on the system nodes that run Serve's OpenAI ingress, so that
+     * GPU nodes hold only models and can scale to zero (Ray keeps CPU-only work off GPU nodes).
+     * @default "2"
+     * @see https://docs.ray.io/en/latest/ray-core/scheduling/index.html
+     */
+    cpuWorkerCpu?: pulumi.Input<string>;
+    /**
+     * Memory of each CPU worker.
+     * @default "4Gi"
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html
+     */
+    cpuWorkerMemory?: pulumi.Input<string>;
+    /**
+     * The most CPU workers (at least 1 always runs).
+     * @default 2
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/configuring-autoscaling.html
+     */
+    cpuWorkerMaxReplicas?: number;
+    /**
      * CPU of the head pod (it runs no tasks: `num-cpus` is 0).
      * @default "2"
      * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html
@@ -284,6 +303,9 @@ export const vllmServiceDefaults = {
     redisPasswordSecretKey: "password",
     headCpu: "2",
     headMemory: "8Gi",
+    cpuWorkerCpu: "2",
+    cpuWorkerMemory: "4Gi",
+    cpuWorkerMaxReplicas: 2,
     exposeServe: false,
     serveAllowPlaintext: false,
     serveInternetFacing: false,
@@ -413,6 +435,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (!a.exposeServe && (a.serveTlsCertificateArn !== undefined || a.serveInternetFacing || a.serveAllowedCidrs.length > 0)
             ? `serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.`
             : undefined),
+        () => (!Number.isInteger(a.cpuWorkerMaxReplicas) || a.cpuWorkerMaxReplicas < 1 ? `cpuWorkerMaxReplicas ${show(a.cpuWorkerMaxReplicas)} must be a whole number of at least 1: one CPU worker always runs Serve's ingress.` : undefined),
         () => (!Number.isInteger(a.modelCacheSizeGiB) || a.modelCacheSizeGiB < 10 ? `modelCacheSizeGiB ${show(a.modelCacheSizeGiB)} must be a whole number of at least 10: model weights are cached there.` : undefined),
         ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
         () => models.flatMap((m, i) => (m.source.startsWith("s3://") && a.serviceAccountName === undefined

@@ -14,6 +14,8 @@ export * from "./args";
 export * from "./serve";
 export * from "./sizing";
 
+/** The worker group of CPU-only pods on the system nodes (Serve's ingress). */
+export const CPU_WORKER_GROUP = "cpu";
 /** Where the model cache is mounted; HF_HOME points there. */
 export const MODEL_CACHE_PATH = "/data/model-cache";
 /** Ray's ports on the head, with the names KubeRay expects. */
@@ -106,7 +108,30 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 },
             },
         },
-        workerGroupSpecs: workerGroups(models).map((g) => {
+        workerGroupSpecs: [{
+            // Serve's OpenAI ingress and router run here, on the system nodes, so that no GPU node is
+            // held up by CPU-only work and every model can scale to zero.
+            groupName: CPU_WORKER_GROUP,
+            replicas: 1,
+            minReplicas: 1,
+            maxReplicas: a.cpuWorkerMaxReplicas,
+            rayStartParams: {},
+            template: {
+                spec: {
+                    ...serviceAccount,
+                    nodeSelector: { ...SYSTEM_NODE_LABELS },
+                    containers: [{
+                        name: "ray-worker",
+                        image: a.image,
+                        env,
+                        resources: {
+                            requests: { cpu: a.cpuWorkerCpu, memory: a.cpuWorkerMemory },
+                            limits: { memory: a.cpuWorkerMemory },
+                        },
+                    }],
+                },
+            },
+        }, ...workerGroups(models).map((g) => {
             const family = familyOfInstanceType(g.accelerator)!;
             const size = instanceSizeOf(g.accelerator)!;
             // A worker takes its node: what the node can allocate, less room for daemonsets.
@@ -136,7 +161,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                     },
                 },
             };
-        }),
+        })],
     };
     if (a.redisAddress !== undefined) {
         rayClusterConfig.gcsFaultToleranceOptions = {

@@ -7,7 +7,8 @@
  *   npm run plan -- --program <path> [--stack <name>] [--config key=value ...]
  *                   [--policy-config <file>] [--out <dir>]
  *
- * Exit codes: 0 clean; 1 a mandatory policy violation; 2 a program or usage error.
+ * Exit codes: 0 clean (advisory violations are printed); 1 a mandatory policy violation; 2 a
+ * program or usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -76,9 +77,7 @@ function resolve(o: Options): { program: Program; out: string } {
 async function main(argv: string[]): Promise<number> {
     const o = parseArgs(argv);
     const { program, out } = resolve(o);
-    if (o.policyConfig) {
-        loadPolicyConfig(o.policyConfig);
-    }
+    const policyConfig = o.policyConfig ? loadPolicyConfig(o.policyConfig) : {};
     // Loaded only now: usage errors are reported without loading Pulumi.
     const { runProgram, ProgramError } = await import("./plan/engine");
     const plan = await runProgram(program);
@@ -92,7 +91,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
     console.log(summarize(plan));
     console.log(`wrote ${rel}/plan.json (${plan.resources.length} resources) and ${rel}/manifests/ (${kubernetesObjects(plan).length} Kubernetes objects)`);
-    return 0;
+
+    const { allPolicies } = await import("../policy/policies");
+    const { evaluatePolicies } = await import("./plan/policies");
+    const violations = await evaluatePolicies(plan, allPolicies, policyConfig);
+    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    console.log(`policy pack: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`}`);
+    for (const v of violations) {
+        console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.resource}: ${v.message}`);
+    }
+    return mandatory > 0 ? 1 : 0;
 }
 
 /** Errors whose message says what to fix; anything else (a bug in a program) also gets its stack. */

@@ -18,13 +18,16 @@ describe("the offline plan (npm run plan)", () => {
     let unknownInvoke: PlanRun;
     let applyError: PlanRun;
     let collisions: PlanRun;
+    let violation: PlanRun;
+    let compliant: PlanRun;
+    let relaxed: PlanRun;
 
     before(async () => {
         // Something of the user's already in the output folder: the plan must leave it alone.
         fs.mkdirSync(out("dev-a"), { recursive: true });
         fs.writeFileSync(path.join(out("dev-a"), "keep.txt"), "mine");
         // Pulumi's mock engine is process-wide, so each plan is its own process; run them side by side.
-        [devA, devB, user, badArgs, unknownInvoke, applyError, collisions] = await Promise.all([
+        [devA, devB, user, badArgs, unknownInvoke, applyError, collisions, violation, compliant, relaxed] = await Promise.all([
             plan("dev", "--out", out("dev-a")),
             plan("dev", "--out", out("dev-b")),
             plan("--program", "test/fixtures/user-stack", "--config", "clusterName=llm-ci", "--out", out("user")),
@@ -32,6 +35,9 @@ describe("the offline plan (npm run plan)", () => {
             plan("--program", "test/fixtures/unknown-invoke", "--out", out("invoke")),
             plan("--program", "test/fixtures/apply-error", "--out", out("apply")),
             plan("--program", "test/fixtures/collisions", "--out", out("collisions")),
+            plan("--program", "test/fixtures/policy-violation", "--out", out("violation")),
+            plan("--program", "test/fixtures/policy-compliant", "--out", out("compliant")),
+            plan("--program", "test/fixtures/policy-violation", "--policy-config", "test/fixtures/policy-violation/advisory.json", "--out", out("relaxed")),
         ]);
     });
 
@@ -110,7 +116,7 @@ describe("the offline plan (npm run plan)", () => {
             "manifests/ray.io_v1_RayService_llm_vllm.yaml",
             "plan.json",
         ]);
-        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\npolicy pack: 3 policies, no violations\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",
@@ -180,6 +186,32 @@ describe("the offline plan (npm run plan)", () => {
     it("exits 2 when two resources declare the same Helm release (the real install would fail)", () => {
         assert.equal(collisions.code, 2);
         assert.equal(collisions.stderr, "plan: the program failed: Helm release kube-system/nvidia-device-plugin is declared by 2 resources (gpu-a-device-plugin, gpu-b-device-plugin): only one can own it; rename one, or turn the duplicate off.\n");
+    });
+
+    it("exits 1 on a mandatory policy violation, naming the policy, the resource and the fix", () => {
+        assert.equal(violation.code, 1, violation.stderr);
+        assert.equal(violation.stderr, "");
+        assert.deepEqual(violation.stdout.split("\n").slice(-4), [
+            "policy pack: 3 policies, 2 violations (2 mandatory)",
+            `  [mandatory] gpu-nodepool-limit: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
+            `  [mandatory] gpu-nodepool-taint: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool's GPU nodes are not tainted: add { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`,
+            "",
+        ]);
+        assert.ok(fs.existsSync(path.join(out("violation"), "plan.json")), "the plan is still written for review");
+    });
+
+    it("exits 0 once the same program is compliant", () => {
+        assert.equal(compliant.code, 0, compliant.stderr);
+        assert.match(compliant.stdout, /\npolicy pack: 3 policies, no violations\n$/);
+    });
+
+    it("takes enforcement levels from --policy-config: advisory is printed, disabled is skipped", () => {
+        assert.equal(relaxed.code, 0, relaxed.stderr);
+        assert.deepEqual(relaxed.stdout.split("\n").slice(-3), [
+            "policy pack: 3 policies, 1 violation (0 mandatory)",
+            `  [advisory] gpu-nodepool-limit: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
+            "",
+        ]);
     });
 
     const usageCases: { title: string; args: string[]; stderr: string }[] = [

@@ -1,0 +1,63 @@
+/**
+ * What the policies share: recognising raw Kubernetes and AWS resources by their Pulumi type
+ * (so the pack holds for any stack, not only ours) and reading Kubernetes quantities.
+ */
+
+/** The Pulumi type of a Karpenter NodePool declared as a raw custom resource. */
+export const NODEPOOL_TYPE = "kubernetes:karpenter.sh/v1:NodePool";
+/** The extended resource, taint key and label of NVIDIA GPUs. */
+export const GPU = "nvidia.com/gpu";
+
+type Props = Record<string, unknown>;
+
+/** A nested property, or undefined when any step is missing. */
+export function at(value: unknown, ...path: (string | number)[]): unknown {
+    let v = value;
+    for (const key of path) {
+        if (v === null || typeof v !== "object") {
+            return undefined;
+        }
+        v = (v as Record<string | number, unknown>)[key];
+    }
+    return v;
+}
+
+/** A Kubernetes quantity as a number ("8", 8, "500m" → 0.5, "2Gi" → bytes); undefined when it is not one. */
+export function quantity(value: unknown): number | undefined {
+    if (typeof value === "number") {
+        return value;
+    }
+    if (typeof value !== "string") {
+        return undefined;
+    }
+    const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(value.trim());
+    if (!match) {
+        return undefined;
+    }
+    const units: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+    const factor = units[match[2]];
+    return factor === undefined ? undefined : Number(match[1]) * factor;
+}
+
+/** A NodePool's node requirements. */
+export function requirements(nodePool: Props): { key: string; operator: string; values?: string[] }[] {
+    const reqs = at(nodePool, "spec", "template", "spec", "requirements");
+    return Array.isArray(reqs) ? (reqs as { key: string; operator: string; values?: string[] }[]) : [];
+}
+
+/**
+ * Whether a NodePool launches GPU nodes: it asks for GPU instances (GPU count, GPU name or
+ * manufacturer, or a GPU instance family), or limits or taints `nvidia.com/gpu`.
+ */
+export function isGpuNodePool(nodePool: Props, gpuFamilies: readonly string[]): boolean {
+    const gpuRequirement = requirements(nodePool).some((r) =>
+        (r.key === "karpenter.k8s.aws/instance-gpu-count" && (r.operator === "Exists" || r.operator === "Gt" || r.operator === "Gte"))
+        || ((r.key === "karpenter.k8s.aws/instance-gpu-name" || r.key === "karpenter.k8s.aws/instance-gpu-manufacturer") && r.operator !== "DoesNotExist")
+        || (r.key === "karpenter.k8s.aws/instance-family" && r.operator === "In" && (r.values ?? []).some((f) => gpuFamilies.includes(f)))
+        || (r.key === "node.kubernetes.io/instance-type" && r.operator === "In" && (r.values ?? []).some((t) => gpuFamilies.includes(t.split(".")[0]))));
+    const limits = at(nodePool, "spec", "limits");
+    const taints = at(nodePool, "spec", "template", "spec", "taints");
+    return gpuRequirement
+        || (limits !== null && typeof limits === "object" && GPU in (limits as object))
+        || (Array.isArray(taints) && taints.some((t) => at(t, "key") === GPU));
+}

@@ -1,0 +1,6 @@
+/** Every policy of the pack, in order: the pack (index.ts) and the offline plan both use this list. */
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+import { gpuPolicies } from "./gpu";
+
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies];

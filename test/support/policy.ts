@@ -1,0 +1,50 @@
+/**
+ * Calls a policy's validate function the way the policy engine does, with full arguments
+ * (`notApplicable`, `stackTags`, `getConfig` with the schema's defaults) and returns what it
+ * reported. Policies are tested this way, never by constructing the PolicyPack.
+ */
+import { ResourceValidationPolicy } from "@pulumi/policy";
+
+import { policySettings } from "../../scripts/plan/policies";
+
+export class NotApplicable extends Error {}
+
+export interface RawResource {
+    type: string;
+    name?: string;
+    props: Record<string, unknown>;
+}
+
+/** The violations a resource policy reports for one resource; `notApplicable` calls give ["not applicable: <reason>"]. */
+export async function violationsOf(policy: ResourceValidationPolicy, r: RawResource, config: Record<string, unknown> = {}): Promise<string[]> {
+    const { properties } = policySettings(policy, config === undefined ? {} : { [policy.name]: { ...config } });
+    const reported: string[] = [];
+    const args = {
+        type: r.type,
+        name: r.name ?? "test",
+        urn: `urn:pulumi:test::test::${r.type}::${r.name ?? "test"}`,
+        props: r.props,
+        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        protect: false,
+        ignoreChanges: [],
+        stackTags: new Map<string, string>([["environment", "test"]]),
+        isType: (cls: { __pulumiType?: string }) => cls.__pulumiType === r.type,
+        asType: (cls: { __pulumiType?: string }) => (cls.__pulumiType === r.type ? r.props : undefined),
+        getConfig: () => properties,
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason);
+        },
+    };
+    const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+    for (const validate of validations) {
+        try {
+            await validate!(args as never, (message: string) => reported.push(message));
+        } catch (e) {
+            if (!(e instanceof NotApplicable)) {
+                throw e;
+            }
+            reported.push(`not applicable: ${e.message}`);
+        }
+    }
+    return reported;
+}

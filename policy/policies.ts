@@ -1,6 +1,7 @@
 /** Every policy of the pack, in order: the pack (index.ts) and the offline plan both use this list. */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { exposurePolicies } from "./exposure";
 import { gpuPolicies } from "./gpu";
 
-export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies];
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies, ...exposurePolicies];

@@ -15,7 +15,7 @@ export interface RawResource {
     props: Record<string, unknown>;
 }
 
-/** The violations a resource policy reports for one resource; `notApplicable` calls give ["not applicable: <reason>"]. */
+/** The violations a resource policy reports for one resource (a validation that calls `notApplicable` reports none). */
 export async function violationsOf(policy: ResourceValidationPolicy, r: RawResource, config: Record<string, unknown> = {}): Promise<string[]> {
     const { properties } = policySettings(policy, config === undefined ? {} : { [policy.name]: { ...config } });
     const reported: string[] = [];
@@ -43,7 +43,6 @@ export async function violationsOf(policy: ResourceValidationPolicy, r: RawResou
             if (!(e instanceof NotApplicable)) {
                 throw e;
             }
-            reported.push(`not applicable: ${e.message}`);
         }
     }
     return reported;

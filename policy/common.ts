@@ -61,3 +61,68 @@ export function isGpuNodePool(nodePool: Props, gpuFamilies: readonly string[]): 
         || (limits !== null && typeof limits === "object" && GPU in (limits as object))
         || (Array.isArray(taints) && taints.some((t) => at(t, "key") === GPU));
 }
+
+/** A pod spec inside a workload, with where it sits (for messages). */
+export interface PodSpecAt {
+    where: string;
+    spec: Record<string, unknown>;
+    /** For Ray worker groups: the group's maxReplicas (pods it may run). */
+    maxReplicas?: number;
+}
+
+function rayClusterPods(cluster: unknown, prefix: string): PodSpecAt[] {
+    const pods: PodSpecAt[] = [];
+    const head = at(cluster, "headGroupSpec", "template", "spec");
+    if (head !== undefined) {
+        pods.push({ where: `${prefix}headGroupSpec`, spec: head as Record<string, unknown> });
+    }
+    const workers = at(cluster, "workerGroupSpecs");
+    for (const [i, group] of (Array.isArray(workers) ? workers : []).entries()) {
+        const spec = at(group, "template", "spec");
+        if (spec !== undefined) {
+            const max = at(group, "maxReplicas");
+            pods.push({ where: `${prefix}workerGroupSpecs[${i}]`, spec: spec as Record<string, unknown>, maxReplicas: typeof max === "number" ? max : undefined });
+        }
+    }
+    return pods;
+}
+
+/** Every pod spec a Kubernetes workload declares (Pods, controllers, Jobs, and KubeRay's kinds). */
+export function podSpecsOf(type: string, props: Record<string, unknown>): PodSpecAt[] {
+    const spec = at(props, "spec");
+    switch (type) {
+        case "kubernetes:core/v1:Pod":
+            return spec === undefined ? [] : [{ where: "spec", spec: spec as Record<string, unknown> }];
+        case "kubernetes:apps/v1:Deployment":
+        case "kubernetes:apps/v1:StatefulSet":
+        case "kubernetes:apps/v1:DaemonSet":
+        case "kubernetes:apps/v1:ReplicaSet":
+        case "kubernetes:batch/v1:Job": {
+            const pod = at(spec, "template", "spec");
+            return pod === undefined ? [] : [{ where: "spec.template", spec: pod as Record<string, unknown> }];
+        }
+        case "kubernetes:batch/v1:CronJob": {
+            const pod = at(spec, "jobTemplate", "spec", "template", "spec");
+            return pod === undefined ? [] : [{ where: "spec.jobTemplate.spec.template", spec: pod as Record<string, unknown> }];
+        }
+        case "kubernetes:ray.io/v1:RayCluster":
+            return rayClusterPods(spec, "spec.");
+        case "kubernetes:ray.io/v1:RayService":
+            return rayClusterPods(at(spec, "rayClusterConfig"), "spec.rayClusterConfig.");
+        case "kubernetes:ray.io/v1:RayJob":
+            return rayClusterPods(at(spec, "rayClusterSpec"), "spec.rayClusterSpec.");
+        default:
+            return [];
+    }
+}
+
+/** A pod spec's containers and init containers. */
+export function containersOf(pod: Record<string, unknown>): Record<string, unknown>[] {
+    const list = (key: string): Record<string, unknown>[] => (Array.isArray(pod[key]) ? (pod[key] as Record<string, unknown>[]) : []);
+    return [...list("initContainers"), ...list("containers")];
+}
+
+/** GPUs a container asks for (its limit, else its request), or 0. */
+export function gpusOf(container: Record<string, unknown>): number {
+    return quantity(at(container, "resources", "limits", GPU)) ?? quantity(at(container, "resources", "requests", GPU)) ?? 0;
+}

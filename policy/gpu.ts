@@ -2,10 +2,10 @@
  * GPU limits: every GPU NodePool has a GPU budget within the platform's maximum, carries the
  * GPU taint, and launches only allowed instance families.
  */
-import { EnforcementLevel, ResourceValidationPolicy } from "@pulumi/policy";
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { GPU_INSTANCE_FAMILIES } from "../components/gpu-nodepool/catalog";
-import { at, GPU, isGpuNodePool, NODEPOOL_TYPE, quantity, requirements } from "./common";
+import { at, containersOf, GPU, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity, requirements } from "./common";
 
 const FAMILIES = Object.keys(GPU_INSTANCE_FAMILIES);
 const mandatory: EnforcementLevel = "mandatory";
@@ -76,5 +76,75 @@ export const gpuInstanceFamilies: ResourceValidationPolicy = {
     },
 };
 
+
+/** GPU containers set a GPU limit (requests equal to it), at most `maxGpusPerPod`. */
+export const gpuContainerLimits: ResourceValidationPolicy = {
+    name: "gpu-container-limits",
+    description: "A container that uses GPUs sets an nvidia.com/gpu limit, requests (if any) equal to it, and a pod takes at most the configured number of GPUs.",
+    enforcementLevel: mandatory,
+    configSchema: { properties: { maxGpusPerPod: { type: "integer", minimum: 1, default: 8 } } },
+    validateResource: (args, reportViolation) => {
+        const { maxGpusPerPod } = args.getConfig<{ maxGpusPerPod: number }>();
+        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
+            let podGpus = 0;
+            for (const c of containersOf(spec)) {
+                const limit = at(c, "resources", "limits", GPU);
+                const request = at(c, "resources", "requests", GPU);
+                if (limit === undefined && request === undefined) {
+                    continue;
+                }
+                const name = String(c.name ?? "?");
+                if (limit === undefined) {
+                    reportViolation(`${where}: container "${name}" requests ${GPU} without a limit: GPUs are allocated by limit; set resources.limits["${GPU}"] equal to the request.`);
+                } else if (request !== undefined && quantity(request) !== quantity(limit)) {
+                    reportViolation(`${where}: container "${name}" requests ${JSON.stringify(request)} ${GPU} but limits ${JSON.stringify(limit)}: GPUs cannot be overcommitted; make the request equal the limit.`);
+                }
+                podGpus += gpusOf(c);
+            }
+            if (podGpus > maxGpusPerPod) {
+                reportViolation(`${where}: a pod takes ${podGpus} GPUs, more than ${maxGpusPerPod}: split the work, or raise this policy's maxGpusPerPod.`);
+            }
+        }
+    },
+};
+
+/** GPUs the RayServices of a stack may hold at once: every GPU worker group at maxReplicas, twice for NewCluster upgrades. */
+export function rayServiceGpuDemand(resources: { type: string; name: string; props: Record<string, unknown> }[]): { total: number; parts: string[] } {
+    let total = 0;
+    const parts: string[] = [];
+    for (const r of resources.filter((x) => x.type === "kubernetes:ray.io/v1:RayService")) {
+        let gpus = 0;
+        for (const pod of podSpecsOf(r.type, r.props)) {
+            gpus += (pod.maxReplicas ?? 0) * containersOf(pod.spec).reduce((sum, c) => sum + gpusOf(c), 0);
+        }
+        // KubeRay's default strategy, NewCluster, runs a second cluster during an upgrade.
+        const strategy = at(r.props, "spec", "upgradeStrategy", "type") ?? "NewCluster";
+        const demand = strategy === "NewCluster" ? 2 * gpus : gpus;
+        if (demand > 0) {
+            total += demand;
+            parts.push(`${r.name}: ${gpus}${strategy === "NewCluster" ? " × 2 for NewCluster upgrades" : ""}`);
+        }
+    }
+    return { total, parts };
+}
+
+/** The RayServices' maximum GPU demand fits within the GPU NodePools' limits. */
+export const gpuBudget: StackValidationPolicy = {
+    name: "gpu-budget",
+    description: "The RayServices' maximum GPU demand (max workers × GPUs per worker, doubled for NewCluster upgrades) fits within the GPU NodePools' nvidia.com/gpu limits.",
+    enforcementLevel: mandatory,
+    validateStack: (args, reportViolation) => {
+        const pools = args.resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES));
+        if (pools.length === 0) {
+            args.notApplicable("no GPU NodePool in this stack: the budget is checked where the NodePools are");
+        }
+        const limit = pools.reduce((sum, p) => sum + (quantity(at(p.props, "spec", "limits", GPU)) ?? 0), 0);
+        const demand = rayServiceGpuDemand(args.resources);
+        if (demand.total > limit) {
+            reportViolation(`the RayServices can demand ${demand.total} GPUs (${demand.parts.join("; ")}), more than the GPU NodePools' limits allow (${limit}): raise the NodePools' ${GPU} limits, lower maxReplicas, or use upgradeStrategy None.`);
+        }
+    },
+};
+
 /** The GPU-limit policies, in the order the pack lists them. */
-export const gpuPolicies: ResourceValidationPolicy[] = [gpuNodePoolLimit, gpuNodePoolTaint, gpuInstanceFamilies];
+export const gpuPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [gpuNodePoolLimit, gpuNodePoolTaint, gpuInstanceFamilies, gpuContainerLimits, gpuBudget];

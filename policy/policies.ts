@@ -1,7 +1,8 @@
 /** Every policy of the pack, in order: the pack (index.ts) and the offline plan both use this list. */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { baselinePolicies } from "./baseline";
 import { exposurePolicies } from "./exposure";
 import { gpuPolicies } from "./gpu";
 
-export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies, ...exposurePolicies];
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies, ...exposurePolicies, ...baselinePolicies];

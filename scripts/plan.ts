@@ -77,7 +77,10 @@ function resolve(o: Options): { program: Program; out: string } {
 async function main(argv: string[]): Promise<number> {
     const o = parseArgs(argv);
     const { program, out } = resolve(o);
-    const policyConfig = o.policyConfig ? loadPolicyConfig(o.policyConfig) : {};
+    // An environment's plan uses its policy config (policy/config/<env>.json) unless one is given.
+    const envPolicyConfig = o.env !== undefined ? path.join(ROOT, "policy", "config", `${o.env}.json`) : undefined;
+    const policyConfigFile = o.policyConfig ?? (envPolicyConfig && fs.existsSync(envPolicyConfig) ? envPolicyConfig : undefined);
+    const policyConfig = policyConfigFile ? loadPolicyConfig(policyConfigFile) : {};
     // Loaded only now: usage errors are reported without loading Pulumi.
     const { runProgram, ProgramError } = await import("./plan/engine");
     const plan = await runProgram(program);
@@ -96,7 +99,8 @@ async function main(argv: string[]): Promise<number> {
     const { evaluatePolicies } = await import("./plan/policies");
     const violations = await evaluatePolicies(plan, allPolicies, policyConfig);
     const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
-    console.log(`policy pack: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`}`);
+    const configNote = policyConfigFile ? ` (config ${path.relative(process.cwd(), policyConfigFile)})` : "";
+    console.log(`policy pack${configNote}: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`}`);
     for (const v of violations) {
         console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.resource}: ${v.message}`);
     }

@@ -116,7 +116,8 @@ describe("the offline plan (npm run plan)", () => {
             "manifests/ray.io_v1_RayService_llm_vllm.yaml",
             "plan.json",
         ]);
-        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\npolicy pack: 9 policies, no violations\n$/);
+        // dev relaxes the baseline to advisory (policy/config/dev.json); its namespace's NetworkPolicies come with monitoring.
+        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, 1 violation \(0 mandatory\)\n {2}\[advisory\] ray-namespace-default-deny: stack: namespace "llm" runs Ray but has no default-deny ingress NetworkPolicy: .*\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",
@@ -192,7 +193,7 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(violation.code, 1, violation.stderr);
         assert.equal(violation.stderr, "");
         assert.deepEqual(violation.stdout.split("\n").slice(-4), [
-            "policy pack: 9 policies, 2 violations (2 mandatory)",
+            "policy pack: 18 policies, 2 violations (2 mandatory)",
             `  [mandatory] gpu-nodepool-limit: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
             `  [mandatory] gpu-nodepool-taint: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool's GPU nodes are not tainted: add { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`,
             "",
@@ -202,13 +203,13 @@ describe("the offline plan (npm run plan)", () => {
 
     it("exits 0 once the same program is compliant", () => {
         assert.equal(compliant.code, 0, compliant.stderr);
-        assert.match(compliant.stdout, /\npolicy pack: 9 policies, no violations\n$/);
+        assert.match(compliant.stdout, /\npolicy pack: 18 policies, no violations\n$/);
     });
 
     it("takes enforcement levels from --policy-config: advisory is printed, disabled is skipped", () => {
         assert.equal(relaxed.code, 0, relaxed.stderr);
         assert.deepEqual(relaxed.stdout.split("\n").slice(-3), [
-            "policy pack: 9 policies, 1 violation (0 mandatory)",
+            "policy pack (config test/fixtures/policy-violation/advisory.json): 18 policies, 1 violation (0 mandatory)",
             `  [advisory] gpu-nodepool-limit: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
             "",
         ]);

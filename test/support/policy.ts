@@ -3,7 +3,7 @@
  * (`notApplicable`, `stackTags`, `getConfig` with the schema's defaults) and returns what it
  * reported. Policies are tested this way, never by constructing the PolicyPack.
  */
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { policySettings } from "../../scripts/plan/policies";
 
@@ -44,6 +44,33 @@ export async function violationsOf(policy: ResourceValidationPolicy, r: RawResou
                 throw e;
             }
         }
+    }
+    return reported;
+}
+
+/** The violations a stack policy reports for a set of resources ("<name>: <message>" when it names one). */
+export async function stackViolationsOf(policy: StackValidationPolicy, resources: RawResource[], config: Record<string, unknown> = {}): Promise<string[]> {
+    const { properties } = policySettings(policy, { [policy.name]: { ...config } });
+    const reported: string[] = [];
+    const urnOf = (r: RawResource): string => `urn:pulumi:test::test::${r.type}::${r.name ?? "test"}`;
+    const args = {
+        resources: resources.map((r) => ({ type: r.type, name: r.name ?? "test", urn: urnOf(r), props: r.props, opts: {}, dependencies: [], propertyDependencies: {} })),
+        stackTags: new Map<string, string>([["environment", "test"]]),
+        getConfig: () => properties,
+        notApplicable: (reason?: string): never => {
+            throw new NotApplicable(reason);
+        },
+    };
+    try {
+        await policy.validateStack(args as never, (message: string, urn?: string) => {
+            const named = resources.find((r) => urnOf(r) === urn);
+            reported.push(named ? `${named.name}: ${message}` : message);
+        });
+    } catch (e) {
+        if (!(e instanceof NotApplicable)) {
+            throw e;
+        }
+        reported.push(`not applicable: ${e.message}`);
     }
     return reported;
 }

@@ -1,0 +1,185 @@
+/**
+ * The security baseline: EKS secrets encryption and control-plane logging (CIS EKS, EKS best
+ * practices), IMDSv2 on GPU nodes, a Ray version without known critical CVEs, pinned images, a
+ * default-deny NetworkPolicy where Ray runs, and no literal secrets in container env.
+ */
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+
+import { at, containersOf, podSpecsOf } from "./common";
+
+const mandatory = "mandatory" as const;
+
+/** Ray releases before this one have known critical CVEs (CVE-2025-62593 fixed in 2.52.0, CVE-2026-27482 in 2.54.0). */
+export const MIN_RAY_VERSION = "2.54.0";
+const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+function olderThan(version: string, min: string): boolean {
+    const [a, b] = [version, min].map((v) => v.split(".").map((n) => parseInt(n, 10) || 0));
+    for (let i = 0; i < 3; i++) {
+        if ((a[i] ?? 0) !== (b[i] ?? 0)) {
+            return (a[i] ?? 0) < (b[i] ?? 0);
+        }
+    }
+    return false;
+}
+
+/** EKS encrypts Kubernetes secrets with a KMS key. */
+export const eksSecretsEncryption: ResourceValidationPolicy = {
+    name: "eks-secrets-encryption",
+    description: "EKS clusters encrypt Kubernetes secrets with a KMS key (envelope encryption).",
+    enforcementLevel: mandatory,
+    validateResource: (args, reportViolation) => {
+        if (args.type === "aws:eks/cluster:Cluster") {
+            const resources = at(args.props, "encryptionConfig", "resources");
+            const key = at(args.props, "encryptionConfig", "provider", "keyArn");
+            if (!Array.isArray(resources) || !resources.includes("secrets") || !key) {
+                reportViolation(`the EKS cluster does not encrypt secrets with KMS: set encryptionConfig { resources: ["secrets"], provider: { keyArn } } with a key that rotates.`);
+            }
+        } else if (args.type === "eks:index:Cluster" && !args.props.encryptionConfigKeyArn) {
+            reportViolation(`the EKS cluster does not encrypt secrets with KMS: set encryptionConfigKeyArn to a KMS key that rotates.`);
+        }
+    },
+};
+
+/** EKS sends its control-plane logs to CloudWatch. */
+export const eksControlPlaneLogging: ResourceValidationPolicy = {
+    name: "eks-control-plane-logging",
+    description: "EKS clusters send the required control-plane log types (all five by default) to CloudWatch.",
+    enforcementLevel: mandatory,
+    configSchema: { properties: { requiredLogTypes: { type: "array", items: { type: "string" }, default: LOG_TYPES } } },
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "aws:eks/cluster:Cluster" && args.type !== "eks:index:Cluster") {
+            return;
+        }
+        const { requiredLogTypes } = args.getConfig<{ requiredLogTypes: string[] }>();
+        const enabled = at(args.props, "enabledClusterLogTypes");
+        const missing = requiredLogTypes.filter((t) => !(Array.isArray(enabled) && enabled.includes(t)));
+        if (missing.length > 0) {
+            reportViolation(`the EKS cluster does not log ${JSON.stringify(missing)}: add them to enabledClusterLogTypes (the audit log is how you find out who did what).`);
+        }
+    },
+};
+
+/** Karpenter's nodes require IMDSv2 and keep pods away from the instance's credentials. */
+export const nodesRequireImdsv2: ResourceValidationPolicy = {
+    name: "nodes-require-imdsv2",
+    description: "Karpenter EC2NodeClasses require IMDSv2 with a hop limit of 1, so pods cannot take the node's credentials.",
+    enforcementLevel: mandatory,
+    validateResource: (args, reportViolation) => {
+        if (args.type !== "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass") {
+            return;
+        }
+        // Karpenter's defaults are httpTokens "required" and a hop limit of 1.
+        const tokens = at(args.props, "spec", "metadataOptions", "httpTokens") ?? "required";
+        const hops = at(args.props, "spec", "metadataOptions", "httpPutResponseHopLimit") ?? 1;
+        if (tokens !== "required" || Number(hops) > 1) {
+            reportViolation(`EC2NodeClass has metadataOptions httpTokens ${JSON.stringify(tokens)} and httpPutResponseHopLimit ${JSON.stringify(hops)}: require IMDSv2 (httpTokens: "required") with a hop limit of 1, and give pods AWS access through EKS Pod Identity.`);
+        }
+    },
+};
+
+/** Ray clusters run a Ray version without known critical CVEs, and never a discontinued ray-ml image. */
+export const rayMinimumVersion: ResourceValidationPolicy = {
+    name: "ray-minimum-version",
+    description: "RayServices, RayClusters and RayJobs run Ray 2.54.0 or later (no known critical CVEs) and no discontinued rayproject/ray-ml image.",
+    enforcementLevel: mandatory,
+    configSchema: { properties: { minRayVersion: { type: "string", default: MIN_RAY_VERSION } } },
+    validateResource: (args, reportViolation) => {
+        if (!["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob"].includes(args.type)) {
+            return;
+        }
+        const { minRayVersion } = args.getConfig<{ minRayVersion: string }>();
+        const cluster = args.type === "kubernetes:ray.io/v1:RayService" ? at(args.props, "spec", "rayClusterConfig")
+            : args.type === "kubernetes:ray.io/v1:RayJob" ? at(args.props, "spec", "rayClusterSpec") : at(args.props, "spec");
+        const version = at(cluster, "rayVersion");
+        if (typeof version !== "string" || olderThan(version, minRayVersion)) {
+            reportViolation(`rayVersion is ${JSON.stringify(version)}: run Ray ${minRayVersion} or later (earlier versions have known critical CVEs) and set rayVersion to match the image.`);
+        }
+        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
+            for (const c of containersOf(spec)) {
+                const image = String(c.image ?? "");
+                const tag = /^rayproject\/ray[-a-z]*:(\d+\.\d+\.\d+)/.exec(image)?.[1];
+                if (image.startsWith("rayproject/ray-ml")) {
+                    reportViolation(`${where}: image "${image}" is a discontinued rayproject/ray-ml image: use rayproject/ray-llm (Ray with vLLM) at ${minRayVersion} or later.`);
+                } else if (tag !== undefined && olderThan(tag, minRayVersion)) {
+                    reportViolation(`${where}: image "${image}" runs Ray ${tag}: use ${minRayVersion} or later.`);
+                }
+            }
+        }
+    },
+};
+
+/** Container images are pinned: a tag other than latest, or a digest. */
+export const noLatestImageTags: ResourceValidationPolicy = {
+    name: "no-latest-image-tags",
+    description: "Container images are pinned to a version tag or digest, never latest or untagged.",
+    enforcementLevel: mandatory,
+    validateResource: (args, reportViolation) => {
+        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
+            for (const c of containersOf(spec)) {
+                const image = String(c.image ?? "");
+                const lastPart = image.split("/").pop() ?? "";
+                if (image !== "" && !image.includes("@") && (!lastPart.includes(":") || lastPart.endsWith(":latest"))) {
+                    reportViolation(`${where}: container "${String(c.name ?? "?")}" uses image "${image}", which is not pinned: use a version tag or a digest, so every node runs the same code.`);
+                }
+            }
+        }
+    },
+};
+
+const SECRET_NAME = /(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
+
+/** Secrets reach containers by secretKeyRef, never as literal env values. */
+export const noLiteralSecretsInEnv: ResourceValidationPolicy = {
+    name: "no-literal-secrets-in-env",
+    description: "Container environment variables that carry secrets (tokens, passwords, keys) take them from a Secret, never as literal values.",
+    enforcementLevel: mandatory,
+    validateResource: (args, reportViolation) => {
+        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
+            for (const c of containersOf(spec)) {
+                for (const e of (Array.isArray(c.env) ? c.env : []) as { name?: string; value?: unknown }[]) {
+                    if (e.name !== undefined && SECRET_NAME.test(e.name) && e.value !== undefined && e.value !== "") {
+                        reportViolation(`${where}: container "${String(c.name ?? "?")}" sets ${e.name} to a literal value, which lands in the manifest and the state in clear text: take it from a Secret with valueFrom.secretKeyRef.`);
+                    }
+                }
+            }
+        }
+    },
+};
+
+/** Every namespace that runs Ray has a default-deny ingress NetworkPolicy. */
+export const rayNamespaceDefaultDeny: StackValidationPolicy = {
+    name: "ray-namespace-default-deny",
+    description: "Every namespace running a RayService, RayCluster or RayJob has a default-deny ingress NetworkPolicy (empty podSelector, policyType Ingress).",
+    enforcementLevel: mandatory,
+    validateStack: (args, reportViolation) => {
+        const rayKinds = ["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob"];
+        const namespaces = new Set(args.resources.filter((r) => rayKinds.includes(r.type)).map((r) => String(at(r.props, "metadata", "namespace") ?? "default")));
+        const denied = new Set(args.resources
+            .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+            .filter((r) => {
+                const selector = at(r.props, "spec", "podSelector") as Record<string, unknown> | undefined;
+                const types = at(r.props, "spec", "policyTypes");
+                const ingress = at(r.props, "spec", "ingress");
+                return selector !== undefined && Object.keys(selector).every((k) => Object.keys((selector[k] ?? {}) as object).length === 0)
+                    && Array.isArray(types) && types.includes("Ingress") && (!Array.isArray(ingress) || ingress.length === 0);
+            })
+            .map((r) => String(at(r.props, "metadata", "namespace") ?? "default")));
+        for (const ns of [...namespaces].sort()) {
+            if (!denied.has(ns)) {
+                reportViolation(`namespace "${ns}" runs Ray but has no default-deny ingress NetworkPolicy: add one (podSelector: {}, policyTypes: [Ingress]) and allow only the ports each client needs (MonitoringStack renders them).`);
+            }
+        }
+    },
+};
+
+/** The baseline policies, in the order the pack lists them. */
+export const baselinePolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    eksSecretsEncryption,
+    eksControlPlaneLogging,
+    nodesRequireImdsv2,
+    rayMinimumVersion,
+    noLatestImageTags,
+    noLiteralSecretsInEnv,
+    rayNamespaceDefaultDeny,
+];

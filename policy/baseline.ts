@@ -5,7 +5,7 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { at, containersOf, podSpecsOf } from "./common";
+import { at, containersIn } from "./common";
 
 const mandatory = "mandatory" as const;
 
@@ -95,15 +95,13 @@ export const rayMinimumVersion: ResourceValidationPolicy = {
         if (typeof version !== "string" || olderThan(version, minRayVersion)) {
             reportViolation(`rayVersion is ${JSON.stringify(version)}: run Ray ${minRayVersion} or later (earlier versions have known critical CVEs) and set rayVersion to match the image.`);
         }
-        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
-            for (const c of containersOf(spec)) {
-                const image = String(c.image ?? "");
-                const tag = /^rayproject\/ray[-a-z]*:(\d+\.\d+\.\d+)/.exec(image)?.[1];
-                if (image.startsWith("rayproject/ray-ml")) {
-                    reportViolation(`${where}: image "${image}" is a discontinued rayproject/ray-ml image: use rayproject/ray-llm (Ray with vLLM) at ${minRayVersion} or later.`);
-                } else if (tag !== undefined && olderThan(tag, minRayVersion)) {
-                    reportViolation(`${where}: image "${image}" runs Ray ${tag}: use ${minRayVersion} or later.`);
-                }
+        for (const { where, container } of containersIn(args.type, args.props)) {
+            const image = String(container.image ?? "");
+            const tag = /^rayproject\/ray[-a-z]*:(\d+\.\d+\.\d+)/.exec(image)?.[1];
+            if (image.startsWith("rayproject/ray-ml")) {
+                reportViolation(`${where}: image "${image}" is a discontinued rayproject/ray-ml image: use rayproject/ray-llm (Ray with vLLM) at ${minRayVersion} or later.`);
+            } else if (tag !== undefined && olderThan(tag, minRayVersion)) {
+                reportViolation(`${where}: image "${image}" runs Ray ${tag}: use ${minRayVersion} or later.`);
             }
         }
     },
@@ -115,13 +113,11 @@ export const noLatestImageTags: ResourceValidationPolicy = {
     description: "Container images are pinned to a version tag or digest, never latest or untagged.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
-            for (const c of containersOf(spec)) {
-                const image = String(c.image ?? "");
-                const lastPart = image.split("/").pop() ?? "";
-                if (image !== "" && !image.includes("@") && (!lastPart.includes(":") || lastPart.endsWith(":latest"))) {
-                    reportViolation(`${where}: container "${String(c.name ?? "?")}" uses image "${image}", which is not pinned: use a version tag or a digest, so every node runs the same code.`);
-                }
+        for (const { where, container } of containersIn(args.type, args.props)) {
+            const image = String(container.image ?? "");
+            const lastPart = image.split("/").pop() ?? "";
+            if (image !== "" && !image.includes("@") && (!lastPart.includes(":") || lastPart.endsWith(":latest"))) {
+                reportViolation(`${where}: container "${String(container.name ?? "?")}" uses image "${image}", which is not pinned: use a version tag or a digest, so every node runs the same code.`);
             }
         }
     },
@@ -135,12 +131,10 @@ export const noLiteralSecretsInEnv: ResourceValidationPolicy = {
     description: "Container environment variables that carry secrets (tokens, passwords, keys) take them from a Secret, never as literal values.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        for (const { where, spec } of podSpecsOf(args.type, args.props)) {
-            for (const c of containersOf(spec)) {
-                for (const e of (Array.isArray(c.env) ? c.env : []) as { name?: string; value?: unknown }[]) {
-                    if (e.name !== undefined && SECRET_NAME.test(e.name) && e.value !== undefined && e.value !== "") {
-                        reportViolation(`${where}: container "${String(c.name ?? "?")}" sets ${e.name} to a literal value, which lands in the manifest and the state in clear text: take it from a Secret with valueFrom.secretKeyRef.`);
-                    }
+        for (const { where, container } of containersIn(args.type, args.props)) {
+            for (const e of (Array.isArray(container.env) ? container.env : []) as { name?: string; value?: unknown }[]) {
+                if (e.name !== undefined && SECRET_NAME.test(e.name) && e.value !== undefined && e.value !== "") {
+                    reportViolation(`${where}: container "${String(container.name ?? "?")}" sets ${e.name} to a literal value, which lands in the manifest and the state in clear text: take it from a Secret with valueFrom.secretKeyRef.`);
                 }
             }
         }

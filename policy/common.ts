@@ -126,3 +126,8 @@ export function containersOf(pod: Record<string, unknown>): Record<string, unkno
 export function gpusOf(container: Record<string, unknown>): number {
     return quantity(at(container, "resources", "limits", GPU)) ?? quantity(at(container, "resources", "requests", GPU)) ?? 0;
 }
+
+/** Every container of every pod spec a workload declares, with where its pod sits. */
+export function containersIn(type: string, props: Record<string, unknown>): { where: string; container: Record<string, unknown> }[] {
+    return podSpecsOf(type, props).flatMap(({ where, spec }) => containersOf(spec).map((container) => ({ where, container })));
+}

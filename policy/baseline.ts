@@ -5,23 +5,13 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { compareVersions } from "../components/common/validation";
+import { MIN_RAY_VERSION } from "../components/vllm-service/args";
 import { at, containersIn } from "./common";
 
 const mandatory = "mandatory" as const;
 
-/** Ray releases before this one have known critical CVEs (CVE-2025-62593 fixed in 2.52.0, CVE-2026-27482 in 2.54.0). */
-export const MIN_RAY_VERSION = "2.54.0";
 const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
-
-function olderThan(version: string, min: string): boolean {
-    const [a, b] = [version, min].map((v) => v.split(".").map((n) => parseInt(n, 10) || 0));
-    for (let i = 0; i < 3; i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0)) {
-            return (a[i] ?? 0) < (b[i] ?? 0);
-        }
-    }
-    return false;
-}
 
 /** EKS encrypts Kubernetes secrets with a KMS key. */
 export const eksSecretsEncryption: ResourceValidationPolicy = {
@@ -92,7 +82,7 @@ export const rayMinimumVersion: ResourceValidationPolicy = {
         const cluster = args.type === "kubernetes:ray.io/v1:RayService" ? at(args.props, "spec", "rayClusterConfig")
             : args.type === "kubernetes:ray.io/v1:RayJob" ? at(args.props, "spec", "rayClusterSpec") : at(args.props, "spec");
         const version = at(cluster, "rayVersion");
-        if (typeof version !== "string" || olderThan(version, minRayVersion)) {
+        if (typeof version !== "string" || compareVersions(version, minRayVersion) < 0) {
             reportViolation(`rayVersion is ${JSON.stringify(version)}: run Ray ${minRayVersion} or later (earlier versions have known critical CVEs) and set rayVersion to match the image.`);
         }
         for (const { where, container } of containersIn(args.type, args.props)) {
@@ -100,7 +90,7 @@ export const rayMinimumVersion: ResourceValidationPolicy = {
             const tag = /^rayproject\/ray[-a-z]*:(\d+\.\d+\.\d+)/.exec(image)?.[1];
             if (image.startsWith("rayproject/ray-ml")) {
                 reportViolation(`${where}: image "${image}" is a discontinued rayproject/ray-ml image: use rayproject/ray-llm (Ray with vLLM) at ${minRayVersion} or later.`);
-            } else if (tag !== undefined && olderThan(tag, minRayVersion)) {
+            } else if (tag !== undefined && compareVersions(tag, minRayVersion) < 0) {
                 reportViolation(`${where}: image "${image}" runs Ray ${tag}: use ${minRayVersion} or later.`);
             }
         }

@@ -5,8 +5,10 @@
 
 /** The Pulumi type of a Karpenter NodePool declared as a raw custom resource. */
 export const NODEPOOL_TYPE = "kubernetes:karpenter.sh/v1:NodePool";
+import { GPU_RESOURCE } from "../components/gpu-nodepool/args";
+
 /** The extended resource, taint key and label of NVIDIA GPUs. */
-export const GPU = "nvidia.com/gpu";
+export const GPU = GPU_RESOURCE;
 
 type Props = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import "./support/mocks";
 
 import { childDependsOn, withDefaults } from "../components/common/args";
-import { checkDuration, isNetworkAddress, networkOf, parseIpv4Cidr } from "../components/common/validation";
+import { checkDuration, checkWholeNumber, compareVersions, isNetworkAddress, networkOf, parseIpv4Cidr } from "../components/common/validation";
 
 class Dummy extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -39,6 +39,16 @@ describe("shared helpers", () => {
         assert.equal(isNetworkAddress(parseIpv4Cidr("203.0.113.7/32")!), true);
         assert.equal(networkOf(parseIpv4Cidr("192.168.77.9/20")!), "192.168.64.0/20");
         assert.equal(networkOf(parseIpv4Cidr("1.2.3.4/0")!), "0.0.0.0/0");
+    });
+
+    it("compares versions and checks whole numbers in a range", () => {
+        assert.ok(compareVersions("2.54.0", "2.54.0") === 0);
+        assert.ok(compareVersions("2.9.0", "2.54.0") < 0);
+        assert.ok(compareVersions("2.56.1", "2.54.0") > 0);
+        assert.ok(compareVersions("3.0", "2.99.9") > 0);
+        assert.equal(checkWholeNumber("x", 3, 1, 8, ""), undefined);
+        assert.equal(checkWholeNumber("x", 2.5, 1, 8, " (why)"), "x 2.5 is out of range: use a whole number from 1 to 8 (why).");
+        assert.equal(checkWholeNumber("x", undefined, 1, 8, ""), undefined);
     });
 
     it("checks Karpenter durations", () => {

@@ -1,16 +1,10 @@
 import * as assert from "node:assert/strict";
 
-import { violationsOf } from "./support/policy";
+import { preview, violationsOf } from "./support/policy";
 
 import { gpuInstanceFamilies, gpuNodePoolLimit, gpuNodePoolTaint } from "../policy/gpu";
 
-// The policy SDK's preview machinery: unknown values, and the proxy that throws on reading one.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unknownCheckingProxy, UnknownValueError, unknownStringValue } = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T>(o: T): T;
-    UnknownValueError: new (...args: any[]) => Error;
-    unknownStringValue: unknown;
-};
+const { unknownCheckingProxy, UnknownValueError, unknownStringValue } = preview;
 
 const NODEPOOL = "kubernetes:karpenter.sh/v1:NodePool";
 

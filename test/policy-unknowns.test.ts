@@ -1,19 +1,11 @@
 import * as assert from "node:assert/strict";
 import { ResourceValidationPolicy } from "@pulumi/policy";
 
-import { violationsOf } from "./support/policy";
+import { preview, violationsOf } from "./support/policy";
 
 import { allPolicies } from "../policy/policies";
 
-// The policy SDK's preview machinery: unknown values, and the proxy that throws on reading one.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { unknownCheckingProxy, UnknownValueError, unknownObjectValue, unknownArrayValue, unknownStringValue } = require("@pulumi/policy/proxy") as {
-    unknownCheckingProxy<T>(o: T): T;
-    UnknownValueError: new (...args: any[]) => Error;
-    unknownObjectValue: unknown;
-    unknownArrayValue: unknown;
-    unknownStringValue: unknown;
-};
+const { unknownCheckingProxy, UnknownValueError, unknownObjectValue, unknownArrayValue, unknownStringValue } = preview;
 
 /** For each resource policy, a resource of its kind whose deciding values are unknown during preview. */
 const PREVIEW: Record<string, { type: string; props: Record<string, unknown> }[]> = {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkName, collect, isKnown, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../common/validation";
+import { Check, checkName, checkWholeNumber, collect, isKnown, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../common/validation";
 import { KARPENTER_VERSION } from "./karpenter";
 
 /**
@@ -194,18 +194,6 @@ export type ResolvedClusterArgs = Omit<LlmClusterArgs, keyof typeof clusterDefau
     [K in keyof typeof clusterDefaults]-?: NonNullable<LlmClusterArgs[K]>;
 };
 
-function checkInteger(argument: string, value: pulumi.Input<number> | undefined, min: number, max: number, hint: string): Check {
-    return () => {
-        if (!isKnown(value)) {
-            return undefined;
-        }
-        if (!Number.isInteger(value) || value < min || value > max) {
-            return `${argument} ${show(value)} is out of range: use a whole number from ${min} to ${max}${hint}.`;
-        }
-        return undefined;
-    };
-}
-
 function checkCidr(argument: string, value: string): string | undefined {
     const cidr = parseIpv4Cidr(value);
     if (!cidr) {
@@ -248,7 +236,7 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             }
             return undefined;
         },
-        checkInteger("availabilityZoneCount", a.availabilityZoneCount, 2, 6, " (EKS needs subnets in at least two zones)"),
+        () => checkWholeNumber("availabilityZoneCount", a.availabilityZoneCount, 2, 6, " (EKS needs subnets in at least two zones)"),
         () => {
             const v = a.natGateways;
             if (isKnown(v) && !NAT_GATEWAY_STRATEGIES.includes(v)) {
@@ -294,8 +282,8 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             }
             return undefined;
         },
-        checkInteger("systemNodeMinSize", a.systemNodeMinSize, 1, 100, " (operators and the Karpenter controller need a node)"),
-        checkInteger("systemNodeMaxSize", a.systemNodeMaxSize, 1, 100, ""),
+        () => checkWholeNumber("systemNodeMinSize", a.systemNodeMinSize, 1, 100, " (operators and the Karpenter controller need a node)"),
+        () => checkWholeNumber("systemNodeMaxSize", a.systemNodeMaxSize, 1, 100, ""),
         () => {
             const [min, max] = [a.systemNodeMinSize, a.systemNodeMaxSize];
             if (isKnown(min) && isKnown(max) && min > max) {
@@ -310,7 +298,7 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             }
             return undefined;
         },
-        checkInteger("systemNodeDiskSizeGiB", a.systemNodeDiskSizeGiB, 20, 16384, ""),
+        () => checkWholeNumber("systemNodeDiskSizeGiB", a.systemNodeDiskSizeGiB, 20, 16384, ""),
         () => {
             const v = a.controlPlaneLogRetentionDays;
             if (isKnown(v) && !LOG_RETENTION_DAYS.includes(v)) {

@@ -42,6 +42,25 @@ export function throwIfInvalid(component: string, problems: string[], resource: 
     throw new pulumi.ResourceError(lead + body, resource);
 }
 
+/** A whole number from `min` to `max` (when known); `why` follows the range in the message. */
+export function checkWholeNumber(argument: string, value: pulumi.Input<number> | undefined, min: number, max: number, why: string): string | undefined {
+    if (isKnown(value) && (!Number.isInteger(value) || value < min || value > max)) {
+        return `${argument} ${show(value)} is out of range: use a whole number from ${min} to ${max}${why}.`;
+    }
+    return undefined;
+}
+
+/** Compares dotted versions ("2.54.0"): negative when `a` is older than `b`, 0 when equal, positive when newer. */
+export function compareVersions(a: string, b: string): number {
+    const [x, y] = [a, b].map((v) => v.split(".").map((n) => parseInt(n, 10) || 0));
+    for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        if ((x[i] ?? 0) !== (y[i] ?? 0)) {
+            return (x[i] ?? 0) - (y[i] ?? 0);
+        }
+    }
+    return 0;
+}
+
 /** Parses an IPv4 CIDR block; returns undefined when it is not one. */
 export function parseIpv4Cidr(value: string): { address: number; prefix: number } | undefined {
     const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkDuration, checkName, collect, isKnown, show } from "../common/validation";
+import { Check, checkDuration, checkName, checkWholeNumber, collect, isKnown, show } from "../common/validation";
 import { GPU_INSTANCE_FAMILIES, familyOfInstanceType, gpusOfInstanceType, instanceTypesOf } from "./catalog";
 
 /** The pinned EKS-optimized AMI release (https://github.com/awslabs/amazon-eks-ami/releases); with the al2023 alias, Karpenter picks the NVIDIA variant for GPU instances. */
@@ -261,13 +261,6 @@ export function amiFamilyOf(alias: string): string {
 
 function known<T>(values: pulumi.Input<pulumi.Input<T>[]>): T[] | undefined {
     return isKnown(values) && values.every((v) => isKnown(v)) ? (values as T[]) : undefined;
-}
-
-function checkWholeNumber(argument: string, value: pulumi.Input<number> | undefined, min: number, max: number, why: string): string | undefined {
-    if (isKnown(value) && (!Number.isInteger(value) || value < min || value > max)) {
-        return `${argument} ${show(value)} is out of range: use a whole number from ${min} to ${max}${why}.`;
-    }
-    return undefined;
 }
 
 function poolChecks(at: string, p: ResolvedGpuPoolArgs, names: string[], componentName: string): Check[] {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkName, collect, isKnown, parseIpv4Cidr, show } from "../common/validation";
+import { Check, checkName, collect, compareVersions, isKnown, parseIpv4Cidr, show } from "../common/validation";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes, weightsGiB } from "./sizing";
 
@@ -330,16 +330,6 @@ type ServiceDefaults = Omit<typeof vllmServiceDefaults, "model">;
 export type ResolvedServiceArgs = Omit<VllmRayServiceArgs, keyof ServiceDefaults> & { [K in keyof ServiceDefaults]-?: NonNullable<VllmRayServiceArgs[K]> };
 export type ResolvedModel = ModelArgs & { [K in keyof typeof vllmServiceDefaults.model]-?: NonNullable<ModelArgs[K]> } & { parametersBillions?: number };
 
-function versionAtLeast(v: string, min: string): boolean {
-    const [a, b] = [v, min].map((x) => x.split(".").map(Number));
-    for (let i = 0; i < 3; i++) {
-        if ((a[i] ?? 0) !== (b[i] ?? 0)) {
-            return (a[i] ?? 0) > (b[i] ?? 0);
-        }
-    }
-    return true;
-}
-
 function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
     const size = instanceSizeOf(m.accelerator);
     return [
@@ -402,7 +392,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => checkName(a.serviceName === undefined ? "name" : "serviceName", serviceName, MAX_RAYSERVICE_NAME_LENGTH, "(KubeRay derives its Services' names from the RayService's)"),
         () => checkName("namespace", a.namespace, 63, "(a Kubernetes namespace name)"),
         () => (models.length === 0 ? `models is empty: give at least one model, such as { name: "llama-3.1-8b", source: "meta-llama/Llama-3.1-8B-Instruct", accelerator: "g6.xlarge" }.` : undefined),
-        () => (!/^\d+\.\d+\.\d+$/.test(a.rayVersion) || !versionAtLeast(a.rayVersion, MIN_RAY_VERSION)
+        () => (!/^\d+\.\d+\.\d+$/.test(a.rayVersion) || compareVersions(a.rayVersion, MIN_RAY_VERSION) < 0
             ? `rayVersion ${show(a.rayVersion)} is not allowed: use ${MIN_RAY_VERSION} or later (earlier versions have critical CVEs, such as CVE-2025-62593, and no token authentication), such as "${RAY_VERSION}".`
             : undefined),
         () => (isKnown(a.image) && (/:latest$/.test(a.image) || !a.image.includes(":"))

@@ -9,6 +9,16 @@ import { policySettings } from "../../scripts/plan/policies";
 
 export class NotApplicable extends Error {}
 
+/** The policy SDK's preview machinery: its unknown values, and the proxy that throws on reading one (as the engine does). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+export const preview = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T>(o: T): T;
+    UnknownValueError: new (...args: any[]) => Error;
+    unknownObjectValue: unknown;
+    unknownArrayValue: unknown;
+    unknownStringValue: unknown;
+};
+
 export interface RawResource {
     type: string;
     name?: string;

@@ -8,4 +8,5 @@
 export * from "./components/cluster";
 export * from "./components/gpu-nodepool";
 export * from "./components/kuberay";
+export * from "./components/monitoring";
 export * from "./components/vllm-service";

@@ -151,7 +151,7 @@ export const rayNamespaceDefaultDeny: StackValidationPolicy = {
             .map((r) => String(at(r.props, "metadata", "namespace") ?? "default")));
         for (const ns of [...namespaces].sort()) {
             if (!denied.has(ns)) {
-                reportViolation(`namespace "${ns}" runs Ray but has no default-deny ingress NetworkPolicy: add one (podSelector: {}, policyTypes: [Ingress]) and allow only the ports each client needs (MonitoringStack renders them).`);
+                reportViolation(`namespace "${ns}" runs Ray but has no default-deny ingress NetworkPolicy: add one (podSelector: {}, policyTypes: [Ingress]) and allow only the ports each client needs (VllmRayService renders them).`);
             }
         }
     },

@@ -36,7 +36,7 @@ function upstreamCrds(ctx: Mocha.Context): CrdConformance {
 
 /** The custom kinds each environment renders: the check below must have something to check. */
 const CUSTOM_KINDS: Record<string, string[]> = {
-    dev: ["EC2NodeClass", "NodePool", "RayService"],
+    dev: ["EC2NodeClass", "NodePool", "PodMonitor", "PrometheusRule", "RayService", "ServiceMonitor"],
 };
 
 describe("rendered custom resources conform to the upstream CRDs", function () {
@@ -145,6 +145,10 @@ describe("every VllmRayService option renders a RayService the upstream CRD acce
             exposeServe: true,
             serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
             serveAllowedCidrs: ["10.0.0.0/8"],
+            serveClientCidrs: ["10.0.0.0/16"],
+            prometheusNamespace: "monitoring",
+            grafanaUrl: "http://kps-grafana.monitoring.svc",
+            prometheusUrl: "http://kps-prometheus.monitoring.svc:9090",
         }, { provider });
         await valueOf(service.serviceName);
         await settle();

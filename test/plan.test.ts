@@ -49,12 +49,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +55\n/);
+        assert.match(devA.stdout, /\n {2}total +70\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 55);
+        assert.equal(p.resources.length, 70);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -72,7 +72,7 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(p.outputs.clusterName, "llm-dev");
     });
 
-    it("composes dev: GPU capacity and KubeRay after the cluster, through one explicit provider", () => {
+    it("composes dev: GPU capacity, KubeRay and monitoring after the cluster, through one explicit provider", () => {
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         const byType = (t: string): any[] => p.resources.filter((r: any) => r.type === t);
         const cluster = byType("ray-vllm-eks:index:LlmCluster")[0];
@@ -83,7 +83,12 @@ describe("the offline plan (npm run plan)", () => {
         const systemNodes = byType("eks:index:ManagedNodeGroup")[0].urn;
         const karpenterCrds = p.resources.find((r: any) => r.name === "llm-karpenter-crd").urn;
         const inCluster = p.resources.filter((r: any) => (r.custom && r.type.startsWith("kubernetes:") || r.type === "kubernetes:helm.sh/v4:Chart") && !r.parent.includes("LlmCluster"));
-        assert.deepEqual(inCluster.map((r: any) => r.name).sort(), ["gpu-device-plugin", "gpu-inference", "gpu-nodeclass", "kuberay-chart", "kuberay-namespace", "vllm-namespace", "vllm-rayservice"]);
+        assert.deepEqual(inCluster.map((r: any) => r.name).sort(), [
+            "gpu-device-plugin", "gpu-inference", "gpu-nodeclass", "kuberay-chart", "kuberay-namespace",
+            "monitoring-alerts", "monitoring-dashboard-gpus", "monitoring-dashboard-ray-serve", "monitoring-dashboard-vllm",
+            "monitoring-dcgm-exporter", "monitoring-dcgm-exporter", "monitoring-karpenter", "monitoring-kube-prometheus-stack", "monitoring-namespace", "monitoring-ray",
+            "vllm-namespace", "vllm-netpol-default-deny", "vllm-netpol-kuberay-operator", "vllm-netpol-prometheus", "vllm-netpol-ray-internal", "vllm-rayservice",
+        ]);
         for (const r of inCluster) {
             if (!r.name.startsWith("vllm-")) {
                 assert.deepEqual(clusterChildren.filter((u: string) => !r.dependencies.includes(u)), [], `${r.name} waits for every part of the cluster`);
@@ -100,6 +105,15 @@ describe("the offline plan (npm run plan)", () => {
         const rayService = byType("kubernetes:ray.io/v1:RayService")[0];
         const operatorChart = byType("kubernetes:helm.sh/v4:Chart")[0];
         assert.ok(rayService.dependencies.includes(operatorChart.urn), "the RayService waits for the KubeRay operator and its CRDs");
+        // Prometheus may scrape the Ray pods, and the Ray dashboard finds Grafana and Prometheus.
+        const scrape = p.resources.find((r: any) => r.name === "vllm-netpol-prometheus");
+        assert.equal(scrape.inputs.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "monitoring");
+        assert.deepEqual(rayService.inputs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].env.filter((e: any) => e.name.startsWith("RAY_")), [
+            { name: "RAY_GRAFANA_HOST", value: "http://kps-grafana.monitoring.svc" },
+            { name: "RAY_GRAFANA_IFRAME_HOST", value: "http://localhost:3000" },
+            { name: "RAY_PROMETHEUS_HOST", value: "http://kps-prometheus.monitoring.svc:9090" },
+        ]);
+        assert.equal(p.outputs.grafanaUrl, "http://kps-grafana.monitoring.svc");
     });
 
     it("writes every Kubernetes object and Helm chart it declares, and nothing else in its folder", () => {
@@ -109,15 +123,29 @@ describe("the offline plan (npm run plan)", () => {
             "helm/kube-system_karpenter.yaml",
             "helm/kube-system_nvidia-device-plugin.yaml",
             "helm/kuberay-system_kuberay-operator.yaml",
+            "helm/monitoring_dcgm-exporter.yaml",
+            "helm/monitoring_kps.yaml",
+            "manifests/core_v1_ConfigMap_monitoring_monitoring-dashboard-gpus.yaml",
+            "manifests/core_v1_ConfigMap_monitoring_monitoring-dashboard-ray-serve.yaml",
+            "manifests/core_v1_ConfigMap_monitoring_monitoring-dashboard-vllm.yaml",
             "manifests/core_v1_Namespace_kuberay-system.yaml",
             "manifests/core_v1_Namespace_llm.yaml",
+            "manifests/core_v1_Namespace_monitoring.yaml",
             "manifests/karpenter.k8s.aws_v1_EC2NodeClass_gpu.yaml",
             "manifests/karpenter.sh_v1_NodePool_gpu-inference.yaml",
+            "manifests/monitoring.coreos.com_v1_PodMonitor_monitoring_monitoring-ray.yaml",
+            "manifests/monitoring.coreos.com_v1_PrometheusRule_monitoring_monitoring-alerts.yaml",
+            "manifests/monitoring.coreos.com_v1_ServiceMonitor_monitoring_monitoring-dcgm-exporter.yaml",
+            "manifests/monitoring.coreos.com_v1_ServiceMonitor_monitoring_monitoring-karpenter.yaml",
+            "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-default-deny.yaml",
+            "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-kuberay-operator.yaml",
+            "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-prometheus.yaml",
+            "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-ray-internal.yaml",
             "manifests/ray.io_v1_RayService_llm_vllm.yaml",
             "plan.json",
         ]);
-        // dev relaxes the baseline to advisory (policy/config/dev.json); its namespace's NetworkPolicies come with monitoring.
-        assert.match(devA.stdout, /\/manifests\/ \(5 Kubernetes objects\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, 1 violation \(0 mandatory\)\n {2}\[advisory\] ray-namespace-default-deny: stack: namespace "llm" runs Ray but has no default-deny ingress NetworkPolicy: .*\n$/);
+        // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
+        assert.match(devA.stdout, /\/manifests\/ \(17 Kubernetes objects\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",

@@ -141,7 +141,7 @@ describe("baseline policies", () => {
         });
         assert.deepEqual(await stackViolationsOf(rayNamespaceDefaultDeny, [rayService(), deny("llm")]), []);
         assert.deepEqual(await stackViolationsOf(rayNamespaceDefaultDeny, [rayService(), deny("other"), deny("llm", { ingress: [{}] })]), [
-            `namespace "llm" runs Ray but has no default-deny ingress NetworkPolicy: add one (podSelector: {}, policyTypes: [Ingress]) and allow only the ports each client needs (MonitoringStack renders them).`,
+            `namespace "llm" runs Ray but has no default-deny ingress NetworkPolicy: add one (podSelector: {}, policyTypes: [Ingress]) and allow only the ports each client needs (VllmRayService renders them).`,
         ]);
     });
 });

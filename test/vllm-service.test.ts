@@ -38,6 +38,9 @@ describe("VllmRayService", () => {
         assert.deepEqual(descendantsOf(componentUrn(TYPE, "vs1")).map((r) => `${r.type} ${r.name}`), [
             "kubernetes:core/v1:Namespace vs1-namespace",
             "kubernetes:core/v1:Secret vs1-hf-token",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy vs1-netpol-default-deny",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy vs1-netpol-kuberay-operator",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy vs1-netpol-ray-internal",
             "kubernetes:ray.io/v1:RayService vs1-rayservice",
         ]);
         assert.deepEqual(resource("kubernetes:core/v1:Secret", "vs1-hf-token").inputs, {
@@ -61,6 +64,7 @@ describe("VllmRayService", () => {
                 model_loading_config: { model_id: "llama-70b", model_source: "meta-llama/Llama-3.3-70B-Instruct" },
                 accelerator_type: "L40S",
                 engine_kwargs: { tensor_parallel_size: 4, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
+                log_engine_metrics: true,
                 deployment_config: {
                     autoscaling_config: { min_replicas: 1, max_replicas: 3, target_ongoing_requests: 16, upscale_delay_s: 30, downscale_delay_s: 600 },
                     max_ongoing_requests: 64,
@@ -70,6 +74,7 @@ describe("VllmRayService", () => {
                 model_loading_config: { model_id: "qwen3-8b", model_source: "Qwen/Qwen3-8B" },
                 accelerator_type: "L40S",
                 engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
+                log_engine_metrics: true,
                 deployment_config: {
                     autoscaling_config: { min_replicas: 0, max_replicas: 4, target_ongoing_requests: 8, upscale_delay_s: 30, downscale_delay_s: 600 },
                     max_ongoing_requests: 32,
@@ -79,6 +84,7 @@ describe("VllmRayService", () => {
                 model_loading_config: { model_id: "bge-m3", model_source: { bucket_uri: "s3://models/bge-m3/" } },
                 accelerator_type: "L4",
                 engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, dtype: "auto", runner: "pooling" },
+                log_engine_metrics: true,
                 deployment_config: {
                     autoscaling_config: { min_replicas: 1, max_replicas: 2, target_ongoing_requests: 16, upscale_delay_s: 30, downscale_delay_s: 600 },
                     max_ongoing_requests: 64,
@@ -103,7 +109,9 @@ describe("VllmRayService", () => {
         assert.deepEqual(head.template.spec.nodeSelector, { "ray-vllm-eks/node-pool": "system" });
         const container = head.template.spec.containers[0];
         assert.equal(container.image, "rayproject/ray-llm:2.56.0-py312-cu130");
-        assert.deepEqual(container.ports.map((p: any) => `${p.name}:${p.containerPort}`), ["gcs-server:6379", "dashboard:8265", "client:10001", "serve:8000", "metrics:8080"]);
+        assert.deepEqual(container.ports.map((p: any) => `${p.name}:${p.containerPort}`), [
+            "gcs-server:6379", "dashboard:8265", "client:10001", "serve:8000", "metrics:8080", "as-metrics:44217", "dash-metrics:44227",
+        ]);
         assert.deepEqual(container.env, [
             { name: "HF_HOME", value: "/data/model-cache" },
             { name: "HF_TOKEN", valueFrom: { secretKeyRef: { key: "token", name: "vs1-hf-token" } } },
@@ -177,6 +185,7 @@ describe("VllmRayService", () => {
             exposeServe: true,
             serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
             serveAllowedCidrs: ["10.20.0.0/16"],
+            serveClientCidrs: ["10.0.0.0/16"],
             modelCachePvcName: "model-cache",
         }, { provider });
         await valueOf(exposed.serviceName);
@@ -285,17 +294,17 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
     },
     {
         title: "an exposed endpoint without TLS",
-        args: { models: [SMALL], exposeServe: true },
+        args: { models: [SMALL], exposeServe: true, serveClientCidrs: ["10.0.0.0/16"] },
         message: "exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.",
     },
     {
         title: "an internet-facing endpoint open to everyone",
-        args: { models: [SMALL], exposeServe: true, serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveInternetFacing: true },
+        args: { models: [SMALL], exposeServe: true, serveClientCidrs: ["10.0.0.0/16"], serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveInternetFacing: true },
         message: "serveInternetFacing is set without serveAllowedCidrs: an internet-facing endpoint must list the source CIDRs allowed to reach it.",
     },
     {
         title: "0.0.0.0/0 as a serve source range",
-        args: { models: [SMALL], exposeServe: true, serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveAllowedCidrs: ["0.0.0.0/0"] },
+        args: { models: [SMALL], exposeServe: true, serveClientCidrs: ["10.0.0.0/16"], serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveAllowedCidrs: ["0.0.0.0/0"] },
         message: `serveAllowedCidrs "0.0.0.0/0" allows everyone: list only the networks of your clients.`,
     },
     {

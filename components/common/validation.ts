@@ -76,6 +76,20 @@ export function parseIpv4Cidr(value: string): { address: number; prefix: number 
     return { address, prefix };
 }
 
+/**
+ * Checks a list of IPv4 CIDR blocks that admit traffic: each must parse, and none may be open to
+ * everyone (a /0). `whose` names what the list admits, for the message.
+ */
+export function checkAllowlist(argument: string, cidrs: string[], whose: string): string[] {
+    return cidrs.flatMap((c) => {
+        const cidr = parseIpv4Cidr(c);
+        if (!cidr) {
+            return [`${argument} ${show(c)} is not an IPv4 CIDR block: write it as address/prefix, such as "10.0.0.0/16".`];
+        }
+        return cidr.prefix === 0 ? [`${argument} ${show(c)} allows everyone: list only the networks of ${whose}.`] : [];
+    });
+}
+
 /** True when the CIDR's address has no bits set past its prefix (10.0.0.0/16, not 10.0.0.1/16). */
 export function isNetworkAddress(cidr: { address: number; prefix: number }): boolean {
     if (cidr.prefix === 0) {

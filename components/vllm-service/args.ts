@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkName, collect, compareVersions, isKnown, parseIpv4Cidr, show } from "../common/validation";
+import { Check, checkAllowlist, checkName, collect, compareVersions, isKnown, show } from "../common/validation";
+import { kubeRayDefaults } from "../kuberay/args";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes, weightsGiB } from "./sizing";
 
@@ -290,6 +291,155 @@ export interface VllmRayServiceArgs {
      * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/config.html
      */
     headMemory?: pulumi.Input<string>;
+    /**
+     * Namespaces whose pods may call the OpenAI endpoint (Serve's port 8000) inside the cluster,
+     * such as your API gateway's. The namespace's NetworkPolicies admit no other caller;
+     * `kubectl port-forward` still works (it does not pass through NetworkPolicies).
+     * @default [] (no in-cluster caller)
+     * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
+     */
+    serveClientNamespaces?: string[];
+    /**
+     * IP ranges whose traffic may reach Serve's port 8000 on the Ray pods. With `exposeServe`, give the
+     * subnets the load balancer runs in (your VPC's CIDR): a Network Load Balancer with IP targets
+     * connects from its own private addresses. Required with `exposeServe`.
+     * @default []
+     * @see https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#client-ip-preservation
+     */
+    serveClientCidrs?: string[];
+    /**
+     * The namespace of the KubeRay operator: its pods may reach the head's dashboard port (8265),
+     * where the operator reads and updates Serve applications.
+     * @default "kuberay-system" (KubeRayOperator's default)
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/rayservice.html
+     */
+    kubeRayOperatorNamespace?: string;
+    /**
+     * The namespace Prometheus runs in (MonitoringStack's `namespace` output): its Prometheus pods may
+     * scrape the Ray pods' metrics ports (8080, and the head's 44217 and 44227).
+     * @default none (nothing may scrape the Ray pods)
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/k8s-ecosystem/prometheus-grafana.html
+     */
+    prometheusNamespace?: pulumi.Input<string>;
+    /**
+     * Grafana's in-cluster URL (MonitoringStack's `grafanaUrl`), so the Ray dashboard embeds its
+     * graphs (`RAY_GRAFANA_HOST`).
+     * @default none (the Ray dashboard shows no graphs)
+     * @see https://docs.ray.io/en/latest/cluster/configure-manage-dashboard.html#embedding-grafana-visualizations-into-ray-dashboard
+     */
+    grafanaUrl?: pulumi.Input<string>;
+    /**
+     * Grafana's URL as your browser reaches it (`RAY_GRAFANA_IFRAME_HOST`), such as the address of
+     * `kubectl port-forward svc/<grafana> 3000:80`.
+     * @default "http://localhost:3000"
+     * @see https://docs.ray.io/en/latest/cluster/configure-manage-dashboard.html#embedding-grafana-visualizations-into-ray-dashboard
+     */
+    grafanaBrowserUrl?: pulumi.Input<string>;
+    /**
+     * Prometheus's in-cluster URL (MonitoringStack's `prometheusUrl`), so the Ray dashboard can
+     * query it (`RAY_PROMETHEUS_HOST`).
+     * @default none
+     * @see https://docs.ray.io/en/latest/cluster/configure-manage-dashboard.html#embedding-grafana-visualizations-into-ray-dashboard
+     */
+    prometheusUrl?: pulumi.Input<string>;
+    /**
+     * An Ingress to the Ray dashboard through an internal AWS Application Load Balancer with a
+     * source allowlist, TLS and sign-in in front (needs the AWS Load Balancer Controller). Without it
+     * the dashboard is reached only with `kubectl port-forward` to the head's ClusterIP Service.
+     * Anyone who reaches the dashboard can run code on the cluster (CVE-2023-48022).
+     * @default none (port-forward only)
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#authentication
+     */
+    dashboardIngress?: RayDashboardIngressArgs;
+}
+
+/**
+ * The optional Ingress to the Ray dashboard: internal, allowlisted, TLS, and signed in through an
+ * OIDC identity provider or a Cognito user pool (set one group of fields).
+ */
+export interface RayDashboardIngressArgs {
+    /**
+     * The load balancer's scheme; only "internal" is accepted.
+     * @default "internal"
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#scheme
+     */
+    scheme?: string;
+    /**
+     * Source CIDRs allowed to reach the load balancer (your VPN's or office's); never 0.0.0.0/0.
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#inbound-cidrs
+     */
+    allowedCidrs: string[];
+    /**
+     * The CIDRs of the subnets the load balancer runs in (your VPC's private subnets, or the VPC's
+     * CIDR): the NetworkPolicy admits the dashboard port only from these.
+     * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/#networkpolicy-resource
+     */
+    loadBalancerSubnetCidrs: string[];
+    /**
+     * The ACM certificate of the HTTPS listener (the load balancer authenticates only on HTTPS).
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#certificate-arn
+     */
+    certificateArn: pulumi.Input<string>;
+    /**
+     * The host name the dashboard answers on.
+     * @default any host
+     * @see https://kubernetes.io/docs/concepts/services-networking/ingress/#ingress-rules
+     */
+    host?: string;
+    /**
+     * The Ingress class of the AWS Load Balancer Controller.
+     * @default "alb"
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/ingress_class/
+     */
+    ingressClassName?: string;
+    /**
+     * OIDC sign-in: the identity provider's issuer.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-oidc
+     */
+    oidcIssuer?: string;
+    /**
+     * OIDC sign-in: the authorization endpoint.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-oidc
+     */
+    oidcAuthorizationEndpoint?: string;
+    /**
+     * OIDC sign-in: the token endpoint.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-oidc
+     */
+    oidcTokenEndpoint?: string;
+    /**
+     * OIDC sign-in: the user info endpoint.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-oidc
+     */
+    oidcUserInfoEndpoint?: string;
+    /**
+     * OIDC sign-in: the Secret (in the RayService's namespace) holding `clientID` and `clientSecret`.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-oidc
+     */
+    oidcSecretName?: string;
+    /**
+     * Cognito sign-in: the user pool's ARN.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-cognito
+     */
+    cognitoUserPoolArn?: string;
+    /**
+     * Cognito sign-in: the user pool client's id.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-cognito
+     */
+    cognitoUserPoolClientId?: string;
+    /**
+     * Cognito sign-in: the user pool's domain prefix.
+     * @default none
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#auth-idp-cognito
+     */
+    cognitoUserPoolDomain?: string;
 }
 
 /** Defaults of `VllmRayServiceArgs`, and of each model (`model`). */
@@ -310,6 +460,10 @@ export const vllmServiceDefaults = {
     serveAllowPlaintext: false,
     serveInternetFacing: false,
     serveAllowedCidrs: [] as string[],
+    serveClientNamespaces: [] as string[],
+    serveClientCidrs: [] as string[],
+    kubeRayOperatorNamespace: kubeRayDefaults.namespace,
+    grafanaBrowserUrl: "http://localhost:3000",
     model: {
         tensorParallelSize: 1,
         dtype: "auto",
@@ -415,13 +569,14 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (a.exposeServe && a.serveInternetFacing && a.serveAllowedCidrs.length === 0
             ? `serveInternetFacing is set without serveAllowedCidrs: an internet-facing endpoint must list the source CIDRs allowed to reach it.`
             : undefined),
-        () => a.serveAllowedCidrs.flatMap((c) => {
-            const cidr = parseIpv4Cidr(c);
-            if (!cidr) {
-                return [`serveAllowedCidrs ${show(c)} is not an IPv4 CIDR block: write it as address/prefix, such as "10.0.0.0/16".`];
-            }
-            return cidr.prefix === 0 ? [`serveAllowedCidrs ${show(c)} allows everyone: list only the networks of your clients.`] : [];
-        }),
+        () => checkAllowlist("serveAllowedCidrs", a.serveAllowedCidrs, "your clients"),
+        () => checkAllowlist("serveClientCidrs", a.serveClientCidrs, "the load balancer's subnets"),
+        () => (a.exposeServe && a.serveClientCidrs.length === 0
+            ? `exposeServe is set without serveClientCidrs: the namespace's NetworkPolicy admits port 8000 only from them; give the CIDRs of the subnets the load balancer runs in, such as your VPC's CIDR "10.0.0.0/16".`
+            : undefined),
+        () => a.serveClientNamespaces.flatMap((ns, i) => checkName(`serveClientNamespaces[${i}]`, ns, 63, "(a Kubernetes namespace name)") ?? []),
+        () => checkName("kubeRayOperatorNamespace", a.kubeRayOperatorNamespace, 63, "(a Kubernetes namespace name)"),
+        () => (a.dashboardIngress !== undefined ? validateDashboardIngress(a.dashboardIngress) : undefined),
         () => (!a.exposeServe && (a.serveTlsCertificateArn !== undefined || a.serveInternetFacing || a.serveAllowedCidrs.length > 0)
             ? `serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.`
             : undefined),
@@ -448,6 +603,56 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         },
     ];
     return collect(checks);
+}
+
+/** The OIDC fields of the dashboard Ingress, all needed for OIDC sign-in. */
+const OIDC_FIELDS = ["oidcIssuer", "oidcAuthorizationEndpoint", "oidcTokenEndpoint", "oidcUserInfoEndpoint", "oidcSecretName"] as const;
+/** The Cognito fields of the dashboard Ingress, all needed for Cognito sign-in. */
+const COGNITO_FIELDS = ["cognitoUserPoolArn", "cognitoUserPoolClientId", "cognitoUserPoolDomain"] as const;
+
+/** The sign-in the dashboard Ingress is configured with, from the fields that are set. */
+export function dashboardSignIn(d: RayDashboardIngressArgs): "oidc" | "cognito" | undefined {
+    const oidc = OIDC_FIELDS.some((f) => d[f] !== undefined);
+    const cognito = COGNITO_FIELDS.some((f) => d[f] !== undefined);
+    return oidc && !cognito ? "oidc" : cognito && !oidc ? "cognito" : undefined;
+}
+
+/**
+ * Refuses a dashboard Ingress that is not internal, allowlisted, on TLS and signed in: whoever
+ * reaches the Ray dashboard can run code on the cluster (CVE-2023-48022).
+ */
+export function validateDashboardIngress(d: RayDashboardIngressArgs): string[] {
+    const why = "whoever reaches the Ray dashboard can run code on the cluster (CVE-2023-48022)";
+    const allowed = d.allowedCidrs ?? [];
+    const subnets = d.loadBalancerSubnetCidrs ?? [];
+    const oidc = OIDC_FIELDS.filter((f) => d[f] !== undefined);
+    const cognito = COGNITO_FIELDS.filter((f) => d[f] !== undefined);
+    const incomplete = (fields: readonly string[], set: string[]): string[] => fields.filter((f) => !set.includes(f));
+    return collect([
+        () => ((d.scheme ?? "internal") !== "internal"
+            ? `dashboardIngress.scheme ${show(d.scheme)} is refused: ${why}, so its load balancer is internal only; use "internal", or drop dashboardIngress and use kubectl port-forward.`
+            : undefined),
+        () => (allowed.length === 0
+            ? `dashboardIngress.allowedCidrs is empty: ${why}; list the source CIDRs allowed to reach it, such as your VPN's "10.20.0.0/16".`
+            : checkAllowlist("dashboardIngress.allowedCidrs", allowed, "the people who operate the cluster")),
+        () => (subnets.length === 0
+            ? `dashboardIngress.loadBalancerSubnetCidrs is empty: the NetworkPolicy admits the dashboard port only from the load balancer's subnets; give them, such as your VPC's CIDR "10.0.0.0/16".`
+            : checkAllowlist("dashboardIngress.loadBalancerSubnetCidrs", subnets, "the load balancer's subnets")),
+        () => (d.certificateArn === undefined || d.certificateArn === ""
+            ? `dashboardIngress.certificateArn is missing: the load balancer signs users in only on HTTPS; give an ACM certificate ARN.`
+            : undefined),
+        () => {
+            if (oidc.length === 0 && cognito.length === 0) {
+                return `dashboardIngress has no sign-in: ${why}; set oidcIssuer, oidcAuthorizationEndpoint, oidcTokenEndpoint, oidcUserInfoEndpoint and oidcSecretName (an OIDC identity provider), or cognitoUserPoolArn, cognitoUserPoolClientId and cognitoUserPoolDomain (a Cognito user pool).`;
+            }
+            if (oidc.length > 0 && cognito.length > 0) {
+                return `dashboardIngress sets both OIDC (${oidc.join(", ")}) and Cognito (${cognito.join(", ")}) fields: choose one sign-in.`;
+            }
+            const [kind, fields, set] = oidc.length > 0 ? ["OIDC", OIDC_FIELDS, oidc] as const : ["Cognito", COGNITO_FIELDS, cognito] as const;
+            const missing = incomplete(fields, set);
+            return missing.length > 0 ? `dashboardIngress ${kind} sign-in is incomplete: set ${missing.join(", ")}.` : undefined;
+        },
+    ]);
 }
 
 /** A model with its defaults and its parameter count (given, or from the presets). */

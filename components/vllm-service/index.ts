@@ -7,10 +7,12 @@ import { SYSTEM_NODE_LABELS } from "../cluster/args";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
+import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
 import { serveConfigV2 } from "./serve";
 import { workerPodSize } from "./sizing";
 
 export * from "./args";
+export * from "./network";
 export * from "./serve";
 export * from "./sizing";
 
@@ -25,6 +27,9 @@ export const HEAD_PORTS = [
     { name: "client", containerPort: 10001 },
     { name: "serve", containerPort: 8000 },
     { name: "metrics", containerPort: 8080 },
+    // The autoscaler's and the dashboard's own metrics, scraped by MonitoringStack's PodMonitor.
+    { name: "as-metrics", containerPort: 44217 },
+    { name: "dash-metrics", containerPort: 44227 },
 ] as const;
 
 /** One worker group: the nodes of one accelerator instance type and the models on them. */
@@ -70,6 +75,18 @@ function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Re
     return [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: secretName, key } } }];
 }
 
+/** Where the Ray dashboard finds Grafana and Prometheus, so it embeds their graphs. */
+export function dashboardEnv(a: ResolvedServiceArgs): Record<string, unknown>[] {
+    const env: Record<string, unknown>[] = [];
+    if (a.grafanaUrl !== undefined) {
+        env.push({ name: "RAY_GRAFANA_HOST", value: a.grafanaUrl }, { name: "RAY_GRAFANA_IFRAME_HOST", value: a.grafanaBrowserUrl });
+    }
+    if (a.prometheusUrl !== undefined) {
+        env.push({ name: "RAY_PROMETHEUS_HOST", value: a.prometheusUrl });
+    }
+    return env;
+}
+
 /** The RayService spec. */
 export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], tokenSecretName: pulumi.Input<string> | undefined): Record<string, unknown> {
     const env = [{ name: "HF_HOME", value: MODEL_CACHE_PATH }, ...tokenEnv(tokenSecretName, a.huggingFaceTokenSecretKey)];
@@ -97,7 +114,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                         name: "ray-head",
                         image: a.image,
                         ports: HEAD_PORTS.map((p) => ({ ...p })),
-                        env,
+                        env: [...env, ...dashboardEnv(a)],
                         resources: {
                             requests: { cpu: a.headCpu, memory: a.headMemory },
                             limits: { memory: a.headMemory },
@@ -221,6 +238,11 @@ export class VllmRayService extends pulumi.ComponentResource {
     public readonly namespace: pulumi.Output<string>;
     /** The Service KubeRay creates for Serve: `<serviceName>-serve-svc` (ClusterIP on 8000, or the load balancer with `exposeServe`). */
     public readonly serveServiceName: pulumi.Output<string>;
+    /**
+     * The head's ClusterIP Service KubeRay keeps for the RayService, `<serviceName>-head-svc`: reach
+     * the dashboard with `kubectl port-forward -n <namespace> svc/<headServiceName> 8265`.
+     */
+    public readonly headServiceName: pulumi.Output<string>;
     /** The models' names, as clients send them in `model`. */
     public readonly modelNames: pulumi.Output<string[]>;
     /** The most GPUs the service holds (every model at maxReplicas). */
@@ -261,10 +283,29 @@ export class VllmRayService extends pulumi.ComponentResource {
             spec: rayServiceSpec(a, models, tokenSecretName),
         }, { parent: this, dependsOn: childDependsOn(opts) });
 
+        // Ingress into the namespace: denied unless admitted (Ray pods to each other, the operator
+        // to the dashboard port, and the clients, Prometheus and dashboard load balancer given).
+        for (const policy of rayNetworkPolicies(a)) {
+            new k8s.networking.v1.NetworkPolicy(`${name}-netpol-${policy.role}`, {
+                metadata: { name: `${serviceName}-${policy.role}`, namespace: namespace.metadata.name },
+                spec: policy.spec,
+            }, { parent: this, dependsOn: childDependsOn(opts) });
+        }
+
+        const headServiceName = pulumi.interpolate`${rayService.metadata.name}-head-svc`;
+        if (a.dashboardIngress !== undefined) {
+            const ingress = dashboardIngressSpec(a.dashboardIngress, headServiceName);
+            new k8s.networking.v1.Ingress(`${name}-dashboard`, {
+                metadata: { name: `${serviceName}-dashboard`, namespace: namespace.metadata.name, annotations: ingress.annotations },
+                spec: ingress.spec,
+            }, { parent: this, dependsOn: childDependsOn(opts) });
+        }
+
         const demand = gpuDemand(workerGroups(models), a.upgradeStrategy);
         this.serviceName = rayService.metadata.name;
         this.namespace = namespace.metadata.name;
         this.serveServiceName = pulumi.interpolate`${rayService.metadata.name}-serve-svc`;
+        this.headServiceName = headServiceName;
         this.modelNames = pulumi.output(models.map((m) => m.name));
         this.maxGpus = pulumi.output(demand.max);
         this.idleGpus = pulumi.output(demand.idle);
@@ -273,6 +314,7 @@ export class VllmRayService extends pulumi.ComponentResource {
             serviceName: this.serviceName,
             namespace: this.namespace,
             serveServiceName: this.serveServiceName,
+            headServiceName: this.headServiceName,
             modelNames: this.modelNames,
             maxGpus: this.maxGpus,
             idleGpus: this.idleGpus,

@@ -37,6 +37,8 @@ export function llmConfig(m: ResolvedModel): Record<string, unknown> {
         model_loading_config: { model_id: m.name, model_source: modelSource(m.source) },
         accelerator_type: familyOfInstanceType(m.accelerator)!.rayAcceleratorType,
         engine_kwargs: engine,
+        // vLLM's engine metrics (time to first token, KV cache...) through Ray's metrics, for MonitoringStack.
+        log_engine_metrics: true,
         deployment_config: {
             autoscaling_config: {
                 min_replicas: m.minReplicas,

@@ -1,7 +1,7 @@
 /**
  * dev: the cheapest safe environment. A small cluster, one GPU node pool (spot first, L4/L40S
- * class, a small budget), the KubeRay operator, and one small model that scales to zero when
- * idle; monitoring comes later.
+ * class, a small budget), the KubeRay operator, monitoring, and one small model that scales to
+ * zero when idle.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LlmCluster } from "../../components/cluster";
 import { GpuNodePool } from "../../components/gpu-nodepool";
 import { KubeRayOperator } from "../../components/kuberay";
+import { MonitoringStack } from "../../components/monitoring";
 import { VllmRayService } from "../../components/vllm-service";
 import { clusterArgsFromConfig, gpuPoolFromConfig } from "../config";
 
@@ -31,6 +32,8 @@ const gpu = new GpuNodePool("gpu", {
 
 const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
 
+const monitoring = new MonitoringStack("monitoring", {}, { provider, dependsOn: [cluster] });
+
 // One 8B instruct model on one L4 (g6.2xlarge: 24 GB of GPU memory, 32 GiB for loading weights),
 // scaled to zero when idle. Qwen3-8B is not gated, so no Hugging Face token is needed.
 const llm = new VllmRayService("vllm", {
@@ -41,7 +44,11 @@ const llm = new VllmRayService("vllm", {
         minReplicas: 0,
         maxReplicas: config.getNumber("modelMaxReplicas") ?? 2,
     }],
-}, { provider, dependsOn: [kuberay, gpu] });
+    // Prometheus may scrape the Ray pods, and the Ray dashboard embeds Grafana's graphs.
+    prometheusNamespace: monitoring.namespace,
+    prometheusUrl: monitoring.prometheusUrl,
+    grafanaUrl: monitoring.grafanaUrl,
+}, { provider, dependsOn: [kuberay, gpu, monitoring] });
 
 export const kubeconfig = cluster.kubeconfig;
 export const clusterName = cluster.clusterName;
@@ -55,6 +62,9 @@ export const kuberayNamespace = kuberay.namespace;
 export const rayService = llm.serviceName;
 export const serveService = llm.serveServiceName;
 export const models = llm.modelNames;
+export const rayHeadService = llm.headServiceName;
+export const monitoringNamespace = monitoring.namespace;
+export const grafanaUrl = monitoring.grafanaUrl;
 export const serviceMaxGpus = llm.maxGpus;
 export const serviceUpgradeGpus = llm.upgradeGpus;
 export const idleGpuFloor = llm.idleGpus;

@@ -7,6 +7,7 @@
  */
 export * from "./components/cluster";
 export * from "./components/gpu-nodepool";
+export * from "./components/gcs-redis";
 export * from "./components/kuberay";
 export * from "./components/monitoring";
 export * from "./components/vllm-service";

@@ -70,6 +70,8 @@ export interface PodSpecAt {
     spec: Record<string, unknown>;
     /** For Ray worker groups: the group's maxReplicas (pods it may run). */
     maxReplicas?: number;
+    /** For Ray worker groups: the group's minReplicas (pods that run with no traffic). */
+    minReplicas?: number;
 }
 
 function rayClusterPods(cluster: unknown, prefix: string): PodSpecAt[] {
@@ -82,8 +84,13 @@ function rayClusterPods(cluster: unknown, prefix: string): PodSpecAt[] {
     for (const [i, group] of (Array.isArray(workers) ? workers : []).entries()) {
         const spec = at(group, "template", "spec");
         if (spec !== undefined) {
-            const max = at(group, "maxReplicas");
-            pods.push({ where: `${prefix}workerGroupSpecs[${i}]`, spec: spec as Record<string, unknown>, maxReplicas: typeof max === "number" ? max : undefined });
+            const [max, min] = [at(group, "maxReplicas"), at(group, "minReplicas")];
+            pods.push({
+                where: `${prefix}workerGroupSpecs[${i}]`,
+                spec: spec as Record<string, unknown>,
+                maxReplicas: typeof max === "number" ? max : undefined,
+                minReplicas: typeof min === "number" ? min : undefined,
+            });
         }
     }
     return pods;

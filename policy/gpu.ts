@@ -108,24 +108,37 @@ export const gpuContainerLimits: ResourceValidationPolicy = {
     },
 };
 
-/** GPUs the RayServices of a stack may hold at once: every GPU worker group at maxReplicas, twice for NewCluster upgrades. */
-export function rayServiceGpuDemand(resources: { type: string; name: string; props: Record<string, unknown> }[]): { total: number; parts: string[] } {
-    let total = 0;
+/**
+ * GPUs the RayServices of a stack may hold at once (`total`: every GPU worker group at maxReplicas,
+ * twice for NewCluster upgrades; `max` without upgrades) and hold with no traffic (`idle`: every
+ * group at minReplicas).
+ */
+export function rayServiceGpuDemand(resources: { type: string; name: string; props: Record<string, unknown> }[]): { total: number; max: number; idle: number; parts: string[] } {
+    let [total, max, idle] = [0, 0, 0];
     const parts: string[] = [];
     for (const r of resources.filter((x) => x.type === "kubernetes:ray.io/v1:RayService")) {
         let gpus = 0;
         for (const pod of podSpecsOf(r.type, r.props)) {
-            gpus += (pod.maxReplicas ?? 0) * containersOf(pod.spec).reduce((sum, c) => sum + gpusOf(c), 0);
+            const perPod = containersOf(pod.spec).reduce((sum, c) => sum + gpusOf(c), 0);
+            gpus += (pod.maxReplicas ?? 0) * perPod;
+            idle += (pod.minReplicas ?? 0) * perPod;
         }
         // KubeRay's default strategy, NewCluster, runs a second cluster during an upgrade.
         const strategy = at(r.props, "spec", "upgradeStrategy", "type") ?? "NewCluster";
         const demand = strategy === "NewCluster" ? 2 * gpus : gpus;
+        max += gpus;
         if (demand > 0) {
             total += demand;
             parts.push(`${r.name}: ${gpus}${strategy === "NewCluster" ? " × 2 for NewCluster upgrades" : ""}`);
         }
     }
-    return { total, parts };
+    return { total, max, idle, parts };
+}
+
+/** The GPU limits of a stack's GPU NodePools, summed. */
+export function gpuNodePoolCapacity(resources: { type: string; props: Record<string, unknown> }[]): { pools: number; limit: number } {
+    const pools = resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES));
+    return { pools: pools.length, limit: pools.reduce((sum, p) => sum + (quantity(at(p.props, "spec", "limits", GPU)) ?? 0), 0) };
 }
 
 /** The RayServices' maximum GPU demand fits within the GPU NodePools' limits. */
@@ -134,11 +147,10 @@ export const gpuBudget: StackValidationPolicy = {
     description: "The RayServices' maximum GPU demand (max workers × GPUs per worker, doubled for NewCluster upgrades) fits within the GPU NodePools' nvidia.com/gpu limits.",
     enforcementLevel: mandatory,
     validateStack: (args, reportViolation) => {
-        const pools = args.resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES));
-        if (pools.length === 0) {
+        const { pools, limit } = gpuNodePoolCapacity(args.resources);
+        if (pools === 0) {
             args.notApplicable("no GPU NodePool in this stack: the budget is checked where the NodePools are");
         }
-        const limit = pools.reduce((sum, p) => sum + (quantity(at(p.props, "spec", "limits", GPU)) ?? 0), 0);
         const demand = rayServiceGpuDemand(args.resources);
         if (demand.total > limit) {
             reportViolation(`the RayServices can demand ${demand.total} GPUs (${demand.parts.join("; ")}), more than the GPU NodePools' limits allow (${limit}): raise the NodePools' ${GPU} limits, lower maxReplicas, or use upgradeStrategy None.`);

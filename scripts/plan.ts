@@ -95,6 +95,15 @@ async function main(argv: string[]): Promise<number> {
     console.log(summarize(plan));
     console.log(`wrote ${rel}/plan.json (${plan.resources.length} resources) and ${rel}/manifests/ (${kubernetesObjects(plan).length} Kubernetes objects)`);
 
+    const { gpuNodePoolCapacity, rayServiceGpuDemand } = await import("../policy/gpu");
+    const resources = plan.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+    const capacity = gpuNodePoolCapacity(resources);
+    const demand = rayServiceGpuDemand(resources);
+    if (capacity.pools > 0 || demand.total > 0) {
+        const fits = demand.total <= capacity.limit ? "fits" : "DOES NOT FIT";
+        console.log(`GPU budget: the GPU NodePools allow ${capacity.limit} GPUs; the RayServices need at most ${demand.max} (${demand.total} during NewCluster upgrades): ${fits}; idle GPU floor ${demand.idle} (GPUs that stay up with no traffic)`);
+    }
+
     const { allPolicies } = await import("../policy/policies");
     const { evaluatePolicies } = await import("./plan/policies");
     const violations = await evaluatePolicies(plan, allPolicies, policyConfig);

@@ -7,6 +7,9 @@ import {
     INTERRUPTION_RULES,
     LlmCluster,
     LlmClusterArgs,
+    loadBalancerControllerPolicy,
+    loadBalancerControllerValues,
+    podIdentityTrustPolicy,
 } from "../components/cluster";
 
 const TYPE = "ray-vllm-eks:index:LlmCluster";
@@ -39,14 +42,17 @@ describe("LlmCluster", () => {
             "aws:eks/accessEntry:AccessEntry c1-karpenter-node-access",
             "aws:eks/addon:Addon c1-pod-identity-agent",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-karpenter-pod-identity",
+            "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-lb-controller",
             "aws:iam/role:Role c1-karpenter-controller",
             "aws:iam/role:Role c1-karpenter-node",
+            "aws:iam/role:Role c1-lb-controller",
             "aws:iam/role:Role c1-system-node",
             ...["cni", "ecr-pull", "ssm", "worker-node"].flatMap((p) => [
                 `aws:iam/rolePolicyAttachment:RolePolicyAttachment c1-karpenter-node-${p}`,
                 `aws:iam/rolePolicyAttachment:RolePolicyAttachment c1-system-node-${p}`,
             ]),
             ...CONTROLLER_POLICY_KEYS.map((k) => `aws:iam/rolePolicy:RolePolicy c1-karpenter-${k}`),
+            "aws:iam/rolePolicy:RolePolicy c1-lb-controller",
             ...INTERRUPTION_RULES.flatMap((r) => [
                 `aws:cloudwatch/eventRule:EventRule c1-karpenter-${r.role}`,
                 `aws:cloudwatch/eventTarget:EventTarget c1-karpenter-${r.role}`,
@@ -60,10 +66,11 @@ describe("LlmCluster", () => {
             "eks:index:ManagedNodeGroup c1-system-nodes",
             "kubernetes:helm.sh/v3:Release c1-karpenter",
             "kubernetes:helm.sh/v3:Release c1-karpenter-crd",
+            "kubernetes:helm.sh/v3:Release c1-lb-controller",
             "pulumi:providers:kubernetes c1-k8s",
         ];
         assert.deepEqual([...children].sort(), [...expected].sort());
-        assert.equal(children.length, 42);
+        assert.equal(children.length, 46);
         for (const r of descendantsOf(urn)) {
             assert.equal(r.parent, urn, `${r.name} is a direct child`);
         }
@@ -115,6 +122,8 @@ describe("LlmCluster", () => {
             tags: TAGS,
             upgradePolicy: { supportType: "STANDARD" },
             version: "1.35",
+            // The network policy agent enforces VllmRayService's NetworkPolicies.
+            vpcCniOptions: { enableNetworkPolicy: true, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
         });
         assert.ok(eks.dependencies.includes(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn));
         assert.deepEqual(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").inputs, {
@@ -294,6 +303,32 @@ describe("LlmCluster", () => {
         for (const dep of after) {
             const [type, depName] = dep.split(" ");
             assert.ok(controller.dependencies.includes(resource(type, depName).urn), `the controller release waits for ${dep}`);
+        }
+    });
+
+    it("installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", () => {
+        const role = resource("aws:iam/role:Role", "c1-lb-controller");
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
+        const policy = resource("aws:iam/rolePolicy:RolePolicy", "c1-lb-controller");
+        assert.deepEqual(JSON.parse(policy.inputs.policy as string), loadBalancerControllerPolicy({ partition: "aws" }));
+        const identity = resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "c1-lb-controller");
+        assert.deepEqual({ namespace: identity.inputs.namespace, serviceAccount: identity.inputs.serviceAccount }, { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" });
+        assert.ok(identity.dependencies.includes(resource("aws:eks/addon:Addon", "c1-pod-identity-agent").urn));
+        const release = resource("kubernetes:helm.sh/v3:Release", "c1-lb-controller");
+        const { values, ...rest } = release.inputs as { values: Record<string, unknown> };
+        assert.deepEqual(rest, {
+            chart: "aws-load-balancer-controller",
+            compat: "true",
+            name: "aws-load-balancer-controller",
+            namespace: "kube-system",
+            repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
+            version: "3.5.0",
+        });
+        assert.deepEqual(values, loadBalancerControllerValues({ clusterName: "llm-test", region: "us-west-2", vpcId: values.vpcId as string }));
+        assert.match(values.vpcId as string, /^vpc-[0-9a-f]{17}$/);
+        for (const dep of ["eks:index:ManagedNodeGroup c1-system-nodes", "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-lb-controller", "aws:iam/rolePolicy:RolePolicy c1-lb-controller"]) {
+            const [type, depName] = dep.split(" ");
+            assert.ok(release.dependencies.includes(resource(type, depName).urn), `the controller waits for ${dep}`);
         }
     });
 

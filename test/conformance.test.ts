@@ -37,6 +37,8 @@ function upstreamCrds(ctx: Mocha.Context): CrdConformance {
 /** The custom kinds each environment renders: the check below must have something to check. */
 const CUSTOM_KINDS: Record<string, string[]> = {
     dev: ["EC2NodeClass", "NodePool", "PodMonitor", "PrometheusRule", "RayService", "ServiceMonitor"],
+    staging: ["EC2NodeClass", "NodePool", "PodMonitor", "PrometheusRule", "RayService", "ServiceMonitor"],
+    prod: ["EC2NodeClass", "NodePool", "PodMonitor", "PrometheusRule", "RayService", "ServiceMonitor"],
 };
 
 describe("rendered custom resources conform to the upstream CRDs", function () {

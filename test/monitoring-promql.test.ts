@@ -15,7 +15,7 @@ const KNOWN = JSON.parse(fs.readFileSync(path.join(__dirname, "data", "metric-na
 /** Every PromQL expression MonitoringStack renders, named by where it is. */
 function expressions(): { where: string; expr: string }[] {
     const found: { where: string; expr: string }[] = [];
-    for (const group of prometheusRuleSpec(monitoringDefaults).groups) {
+    for (const group of prometheusRuleSpec(monitoringDefaults, "monitoring/monitoring-ray").groups) {
         for (const rule of group.rules) {
             found.push({ where: `alert ${rule.alert}`, expr: rule.expr });
         }

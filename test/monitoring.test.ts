@@ -64,6 +64,10 @@ describe("MonitoringStack", () => {
             version: "88.5.3",
             values: {
                 fullnameOverride: "kps",
+                kubeControllerManager: { enabled: false },
+                kubeScheduler: { enabled: false },
+                kubeEtcd: { enabled: false },
+                kubeProxy: { enabled: false },
                 prometheusOperator: { nodeSelector: system },
                 prometheus: {
                     prometheusSpec: {
@@ -141,7 +145,8 @@ describe("MonitoringStack", () => {
 
     it("installs the rules and the dashboards with the sidecar's label", () => {
         const rule = resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "mon1-alerts");
-        assert.deepEqual(rule.inputs.spec, prometheusRuleSpec(monitoringDefaults));
+        assert.deepEqual(rule.inputs.spec, prometheusRuleSpec(monitoringDefaults, "monitoring/mon1-ray"));
+        assert.match((rule.inputs.spec as any).groups[2].rules[1].expr, /up\{job="monitoring\/mon1-ray", endpoint="metrics"\}/);
         for (const d of DASHBOARDS) {
             const map = resource("kubernetes:core/v1:ConfigMap", `mon1-dashboard-${d.uid}`);
             assert.deepEqual(map.inputs.metadata, { name: `mon1-dashboard-${d.uid}`, namespace: "monitoring", labels: { grafana_dashboard: "1" } });
@@ -158,7 +163,7 @@ describe("MonitoringStack", () => {
         assert.deepEqual(monitoringUrls("obs").prometheusUrl, "http://kps-prometheus.obs.svc:9090");
         assert.deepEqual(await valueOf(stack.dashboardUids), ["ray-serve", "vllm", "gpus"]);
         assert.deepEqual(await valueOf(stack.alertNames), [
-            "RayServeHighErrorRate", "RayServeHighLatency", "RayServeQueueGrowing", "RayServeReplicaUnhealthy", "RayPodRestarting",
+            "RayServeHighErrorRate", "RayServeHighLatency", "RayServeQueueGrowing", "RayServeReplicasUnhealthy", "RayPodRestarting",
             "VllmQueueGrowing", "VllmKvCacheSaturated", "GpuNodePoolAtLimit", "RayGcsMetricsMissing",
         ]);
     });
@@ -189,11 +194,12 @@ describe("MonitoringStack", () => {
     });
 
     it("puts the thresholds into the alerts, each with a for, a severity and a runbook", () => {
-        const spec = prometheusRuleSpec({ ...monitoringDefaults, errorRatioThreshold: 0.1, p99LatencySecondsThreshold: 12, queueDepthThreshold: 20, kvCacheUsageThreshold: 0.9 });
+        const spec = prometheusRuleSpec({ ...monitoringDefaults, errorRatioThreshold: 0.1, p99LatencySecondsThreshold: 12, queueDepthThreshold: 20, kvCacheUsageThreshold: 0.9 }, "monitoring/monitoring-ray");
         const rules = Object.fromEntries(spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
         assert.match(rules.RayServeHighErrorRate.expr, / > 0\.1$/);
         assert.match(rules.RayServeHighLatency.expr, / > 12000$/);
         assert.match(rules.RayServeQueueGrowing.expr, / > 20$/);
+        assert.match(rules.VllmQueueGrowing.expr, /^sum by \(model_name\) \(ray_vllm_num_requests_waiting\) > 20 and /);
         assert.match(rules.VllmKvCacheSaturated.expr, / > 0\.9$/);
         assert.equal(rules.RayServeHighErrorRate.annotations.summary, "More than 10% of requests to {{ $labels.application }} fail");
         for (const r of Object.values(rules)) {
@@ -206,7 +212,7 @@ describe("MonitoringStack", () => {
     it("has a runbook section for every alert, at the anchor its runbook_url names", () => {
         const page = fs.readFileSync(path.join(__dirname, "..", "docs", "runbooks.md"), "utf8");
         const anchors = [...page.matchAll(/^## (\S+)$/gm)].map((m) => m[1].toLowerCase());
-        const alerts = prometheusRuleSpec(monitoringDefaults).groups.flatMap((g) => g.rules);
+        const alerts = prometheusRuleSpec(monitoringDefaults, "monitoring/monitoring-ray").groups.flatMap((g) => g.rules);
         assert.deepEqual(anchors, alerts.map((r) => r.annotations.runbook_url.split("#")[1]));
     });
 

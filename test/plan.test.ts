@@ -49,12 +49,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +70\n/);
+        assert.match(devA.stdout, /\n {2}total +74\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 70);
+        assert.equal(p.resources.length, 74);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -119,6 +119,7 @@ describe("the offline plan (npm run plan)", () => {
     it("writes every Kubernetes object and Helm chart it declares, and nothing else in its folder", () => {
         assert.equal(fs.readFileSync(path.join(out("dev-a"), "keep.txt"), "utf8"), "mine");
         assert.deepEqual(filesBelow(out("dev-a")).filter((f) => f !== "keep.txt"), [
+            "helm/kube-system_aws-load-balancer-controller.yaml",
             "helm/kube-system_karpenter-crd.yaml",
             "helm/kube-system_karpenter.yaml",
             "helm/kube-system_nvidia-device-plugin.yaml",
@@ -145,7 +146,7 @@ describe("the offline plan (npm run plan)", () => {
             "plan.json",
         ]);
         // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
-        assert.match(devA.stdout, /\/manifests\/ \(17 Kubernetes objects\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(17 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",
@@ -254,8 +255,8 @@ describe("the offline plan (npm run plan)", () => {
             args: ["--program", ".", "--stack", "qa"],
             stderr: `plan: stack "qa" is missing configuration value "ray-vllm-eks:clusterName", which Pulumi.yaml declares without a default: set it in Pulumi.qa.yaml or with --config clusterName=<value>.\n`,
         },
-        { title: "no environment or program", args: [], stderr: `plan: name an environment (dev) or a --program\n${USAGE}\n` },
-        { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, or --program <path> for another program.\n` },
+        { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${USAGE}\n` },
+        { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, prod, staging, or --program <path> for another program.\n` },
         { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },
         { title: "an unknown flag", args: ["dev", "--preview"], stderr: `plan: unexpected argument "--preview"\n${USAGE}\n` },
         { title: "a flag without its value", args: ["--program"], stderr: `plan: --program needs a value\n${USAGE}\n` },

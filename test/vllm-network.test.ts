@@ -54,7 +54,7 @@ describe("VllmRayService network security", () => {
         await settle();
     });
 
-    it("denies all ingress by default, admitting only Ray pods to each other and the operator to the dashboard port", () => {
+    it("denies all ingress by default, admitting only Ray pods to each other and the operator to the head's dashboard and Serve ports", () => {
         assert.deepEqual(descendantsOf(componentUrn(TYPE, "net1")).filter((r) => r.type.includes("NetworkPolicy") || r.type.includes("Ingress")).map((r) => r.name), [
             "net1-netpol-default-deny",
             "net1-netpol-kuberay-operator",
@@ -70,7 +70,7 @@ describe("VllmRayService network security", () => {
             policyTypes: ["Ingress"],
             ingress: [{
                 from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kuberay-system" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "kuberay-operator" } } }],
-                ports: [{ protocol: "TCP", port: 8265 }],
+                ports: [{ protocol: "TCP", port: 8265 }, { protocol: "TCP", port: 8000 }],
             }],
         });
     });
@@ -137,6 +137,7 @@ describe("VllmRayService network security", () => {
                 "alb.ingress.kubernetes.io/ssl-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
                 "alb.ingress.kubernetes.io/auth-on-unauthenticated-request": "authenticate",
                 "alb.ingress.kubernetes.io/auth-scope": "openid",
+                "alb.ingress.kubernetes.io/auth-session-timeout": "28800",
                 "alb.ingress.kubernetes.io/auth-type": "oidc",
                 "alb.ingress.kubernetes.io/auth-idp-oidc": JSON.stringify({
                     issuer: "https://idp.example.com",

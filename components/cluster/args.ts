@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { Check, checkName, checkWholeNumber, collect, isKnown, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../common/validation";
 import { KARPENTER_VERSION } from "./karpenter";
+import { LOAD_BALANCER_CONTROLLER_VERSION } from "./load-balancer-controller";
 
 /**
  * Kubernetes versions both Amazon EKS (standard or extended support, late 2026) and
@@ -153,6 +154,19 @@ export interface LlmClusterArgs {
      */
     karpenterControllerMemory?: pulumi.Input<string>;
     /**
+     * Install the AWS Load Balancer Controller (its Pod Identity role and the chart), which internal
+     * Network and Application Load Balancers (VllmRayService `exposeServe` and `dashboardIngress`) need.
+     * @default true
+     * @see https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/
+     */
+    loadBalancerController?: boolean;
+    /**
+     * The AWS Load Balancer Controller's chart version.
+     * @default "3.5.0"
+     * @see https://github.com/aws/eks-charts/tree/master/stable/aws-load-balancer-controller
+     */
+    loadBalancerControllerVersion?: pulumi.Input<string>;
+    /**
      * EKS support type: "STANDARD" (the control plane is upgraded automatically when standard
      * support ends) or "EXTENDED" (it stays on its version, at an extra hourly charge).
      * @default "STANDARD"
@@ -186,6 +200,8 @@ export const clusterDefaults = {
     karpenterControllerCpu: "1",
     karpenterControllerMemory: "1Gi",
     supportType: "STANDARD",
+    loadBalancerController: true,
+    loadBalancerControllerVersion: LOAD_BALANCER_CONTROLLER_VERSION,
     tags: {} as { [key: string]: string },
 };
 

@@ -24,9 +24,17 @@ import {
     podIdentityTrustPolicy,
 } from "./karpenter";
 import { clusterDefaults, LlmClusterArgs, ResolvedClusterArgs, SYSTEM_NODE_LABELS, validateLlmClusterArgs } from "./args";
+import {
+    LOAD_BALANCER_CONTROLLER_CHART,
+    LOAD_BALANCER_CONTROLLER_REPO,
+    LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+    loadBalancerControllerPolicy,
+    loadBalancerControllerValues,
+} from "./load-balancer-controller";
 
 export * from "./args";
 export * from "./karpenter";
+export * from "./load-balancer-controller";
 
 /** The control-plane log types EKS can send to CloudWatch: all of them are enabled. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -83,6 +91,8 @@ export function eksClusterArgs(
         // security group EKS creates for the cluster, which is the one Karpenter discovers.
         skipDefaultNodeGroup: true,
         skipDefaultSecurityGroups: true,
+        // The VPC CNI's network policy agent enforces NetworkPolicies (VllmRayService's default deny).
+        vpcCniOptions: { enableNetworkPolicy: true },
         // Karpenter authenticates through EKS Pod Identity: no IAM OIDC provider is needed.
         createOidcProvider: false,
         deletionProtection: a.deletionProtection,
@@ -139,7 +149,7 @@ export function systemNodeGroupArgs(
 }
 
 /**
- * An EKS cluster ready to serve LLMs: an awsx VPC, an @pulumi/eks cluster with a small
+ * An EKS cluster ready to serve LLMs: an awsx VPC, an `@pulumi/eks` cluster with a small
  * system node group, and the Karpenter controller (IAM through EKS Pod Identity, the
  * interruption queue and its EventBridge rules, and the Helm chart) that provisions GPU
  * nodes for `GpuNodePool`.
@@ -327,6 +337,35 @@ export class LlmCluster extends pulumi.ComponentResource {
             provider,
             dependsOn: [crds, systemNodes, podIdentity, nodeAccess, ...controllerPolicyResources],
         });
+
+        if (a.loadBalancerController) {
+            // The AWS Load Balancer Controller, for internal NLBs and ALBs: its own Pod Identity role.
+            const lbcRole = new aws.iam.Role(`${name}-lb-controller`, {
+                description: pulumi.interpolate`AWS Load Balancer Controller of EKS cluster ${clusterName} (EKS Pod Identity)`,
+                assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+                tags: a.tags,
+            }, parent);
+            const lbcPolicy = new aws.iam.RolePolicy(`${name}-lb-controller`, {
+                role: lbcRole.name,
+                policy: partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy({ partition: p }))),
+            }, parent);
+            const lbcIdentity = new aws.eks.PodIdentityAssociation(`${name}-lb-controller`, {
+                clusterName: eksClusterName,
+                namespace: "kube-system",
+                serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+                roleArn: lbcRole.arn,
+                tags: a.tags,
+            }, { parent: this, dependsOn: [podIdentityAgent] });
+            new k8s.helm.v3.Release(`${name}-lb-controller`, {
+                name: LOAD_BALANCER_CONTROLLER_CHART,
+                chart: LOAD_BALANCER_CONTROLLER_CHART,
+                version: a.loadBalancerControllerVersion,
+                repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER_REPO },
+                namespace: "kube-system",
+                values: pulumi.all([clusterName, region, vpc.vpcId])
+                    .apply(([clusterName, region, vpcId]) => loadBalancerControllerValues({ clusterName, region, vpcId })),
+            }, { parent: this, provider, dependsOn: [systemNodes, lbcIdentity, lbcPolicy, nodeAccess] });
+        }
 
         this.kubeconfig = kubeconfig;
         this.clusterName = eksClusterName;

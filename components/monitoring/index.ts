@@ -28,6 +28,11 @@ export * from "./monitors";
 export * from "./queries";
 export * from "./rules";
 
+/** The `job` label of the Ray pods' targets: prometheus-operator names a PodMonitor's job `<namespace>/<name>`. */
+export function rayScrapeJob(namespace: string, component: string): string {
+    return `${namespace}/${component}-ray`;
+}
+
 /** Prometheus's and Grafana's in-cluster URLs for a MonitoringStack in `namespace`. */
 export function monitoringUrls(namespace: string): { prometheusUrl: string; grafanaUrl: string; alertmanagerUrl: string } {
     return {
@@ -54,6 +59,12 @@ export function kubePrometheusStackValues(a: ResolvedMonitoringArgs): Record<str
     const alertmanagerConfig = a.alertmanagerConfigSecretName === undefined ? {} : { useExistingSecret: true, configSecret: a.alertmanagerConfigSecretName };
     return {
         fullnameOverride: KPS_RELEASE_NAME,
+        // EKS runs the control plane: its scheduler, controller manager and etcd cannot be scraped,
+        // and kube-proxy binds its metrics to localhost; their "down" alerts would always fire.
+        kubeControllerManager: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeEtcd: { enabled: false },
+        kubeProxy: { enabled: false },
         prometheusOperator: { nodeSelector },
         prometheus: {
             prometheusSpec: {
@@ -151,7 +162,8 @@ export class MonitoringStack extends pulumi.ComponentResource {
         custom("ray", "PodMonitor", rayPodMonitorSpec(a.rayNamespaces));
         custom("dcgm-exporter", "ServiceMonitor", dcgmServiceMonitorSpec(a.namespace));
         custom("karpenter", "ServiceMonitor", karpenterServiceMonitorSpec(a.karpenterNamespace));
-        const rules = prometheusRuleSpec(a);
+        // prometheus-operator names a PodMonitor's scrape job <namespace>/<name>.
+        const rules = prometheusRuleSpec(a, rayScrapeJob(a.namespace, name));
         custom("alerts", "PrometheusRule", rules as unknown as Record<string, unknown>);
 
         for (const dashboard of DASHBOARDS) {

@@ -17,6 +17,7 @@ export const METRICS = {
     serveQueuedRequests: "ray_serve_deployment_queued_queries",
     serveReplicaHealthy: "ray_serve_deployment_replica_healthy",
     serveReplicaStarts: "ray_serve_deployment_replica_starts_total",
+    serveTargetReplicas: "ray_serve_autoscaling_target_replicas",
     // vLLM's engine metrics, recorded through Ray's metrics by Ray Serve LLM (`log_engine_metrics`):
     // vLLM's "vllm:" prefix becomes "vllm_", and Ray adds "ray_".
     vllmTtft: "ray_vllm_time_to_first_token_seconds_bucket",
@@ -40,6 +41,8 @@ export const METRICS = {
     nodePoolLimit: "karpenter_nodepools_limit",
     // kube-state-metrics.
     containerRestarts: "kube_pod_container_status_restarts_total",
+    // Prometheus's own series of every scrape target.
+    up: "up",
 } as const;
 
 const M = METRICS;
@@ -79,17 +82,25 @@ export const DASHBOARD_QUERIES = {
 
 /** Alert expressions, given the thresholds. */
 export const ALERT_EXPRESSIONS = {
+    // Server errors only: a client's 4xx is not the service failing.
     errorRatio: (threshold: number): string =>
-        `sum by (application) (rate(${M.serveHttpErrors}[${W}])) / sum by (application) (rate(${M.serveHttpRequests}[${W}])) > ${threshold}`,
+        `sum by (application) (rate(${M.serveHttpErrors}{error_code=~"5.."}[${W}])) / sum by (application) (rate(${M.serveHttpRequests}[${W}])) > ${threshold}`,
     p99Latency: (seconds: number): string => `${quantile(0.99, M.serveHttpLatencyMs, "application", W)} > ${seconds * 1000}`,
+    // Long and not shrinking: a flat but long queue still fires.
     queueGrowing: (requests: number): string =>
-        `sum by (model_name) (${M.vllmWaiting}) > ${requests} and sum by (model_name) (deriv(${M.vllmWaiting}[10m])) > 0`,
+        `sum by (model_name) (${M.vllmWaiting}) > ${requests} and deriv(sum by (model_name) (${M.vllmWaiting})[10m:1m]) >= 0`,
     routerQueue: (requests: number): string => `sum by (application, deployment) (${M.serveQueuedRequests}) > ${requests}`,
     kvCacheSaturated: (share: number): string => `max by (model_name) (${M.vllmKvCacheUsage}) > ${share}`,
-    replicaUnhealthy: (): string => `min by (application, deployment, replica) (${M.serveReplicaHealthy}) == 0`,
+    // Fewer healthy replicas than Serve's autoscaler wants. (A stopped replica's gauge stays at 0,
+    // so comparing each replica's gauge with 0 would fire on every scale-down.)
+    replicasUnhealthy: (): string =>
+        `sum by (application, deployment) (${M.serveTargetReplicas}) - sum by (application, deployment) (${M.serveReplicaHealthy}) > 0`,
     rayPodRestarting: (): string =>
         `sum by (namespace, pod) (increase(${M.containerRestarts}{container=~"ray-head|ray-worker"}[30m])) > 2`,
+    // max by: two Karpenter replicas may both export for a moment.
     gpuNodePoolAtLimit: (): string =>
-        `${M.nodePoolUsage}{${GPU_RESOURCE_TYPE}} / on (nodepool, resource_type) ${M.nodePoolLimit}{${GPU_RESOURCE_TYPE}} >= 1`,
-    gcsMetricsMissing: (): string => `absent(${M.gcsActors})`,
+        `max by (nodepool) (${M.nodePoolUsage}{${GPU_RESOURCE_TYPE}}) / max by (nodepool) (${M.nodePoolLimit}{${GPU_RESOURCE_TYPE}}) >= 1`,
+    // Per Ray cluster: its pods are scraped (job of the PodMonitor) but its head sends no GCS metrics.
+    gcsMetricsMissing: (rayJob: string): string =>
+        `count by (namespace, ray_io_cluster) (${M.up}{job="${rayJob}", endpoint="metrics"} == 1) unless count by (namespace, ray_io_cluster) (${M.gcsActors})`,
 } as const;

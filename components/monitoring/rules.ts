@@ -25,7 +25,10 @@ export const SEVERITIES = ["critical", "warning"] as const;
 type Alert = Omit<AlertRule, "annotations" | "labels"> & { severity: (typeof SEVERITIES)[number]; summary: string; description: string };
 
 /** The alert rules, grouped by what they watch. */
-export function prometheusRuleSpec(a: Pick<ResolvedMonitoringArgs, "errorRatioThreshold" | "p99LatencySecondsThreshold" | "queueDepthThreshold" | "kvCacheUsageThreshold" | "runbookBaseUrl">): PrometheusRuleSpec {
+export function prometheusRuleSpec(
+    a: Pick<ResolvedMonitoringArgs, "errorRatioThreshold" | "p99LatencySecondsThreshold" | "queueDepthThreshold" | "kvCacheUsageThreshold" | "runbookBaseUrl">,
+    rayJob: string,
+): PrometheusRuleSpec {
     const rule = ({ severity, summary, description, ...r }: Alert): AlertRule => ({
         ...r,
         labels: { severity },
@@ -40,7 +43,7 @@ export function prometheusRuleSpec(a: Pick<ResolvedMonitoringArgs, "errorRatioTh
                     rule({
                         alert: "RayServeHighErrorRate", expr: E.errorRatio(a.errorRatioThreshold), for: "10m", severity: "critical",
                         summary: `More than ${percent(a.errorRatioThreshold)} of requests to {{ $labels.application }} fail`,
-                        description: `{{ $value | humanizePercentage }} of the HTTP requests to Serve application {{ $labels.application }} failed over the last 5 minutes.`,
+                        description: `{{ $value | humanizePercentage }} of the HTTP requests to Serve application {{ $labels.application }} failed with a server error (5xx) over the last 5 minutes.`,
                     }),
                     rule({
                         alert: "RayServeHighLatency", expr: E.p99Latency(a.p99LatencySecondsThreshold), for: "10m", severity: "warning",
@@ -53,9 +56,9 @@ export function prometheusRuleSpec(a: Pick<ResolvedMonitoringArgs, "errorRatioTh
                         description: `{{ $value }} requests wait in Serve's routers for a replica of {{ $labels.application }}/{{ $labels.deployment }}: replicas are at max_ongoing_requests and cannot scale up fast enough.`,
                     }),
                     rule({
-                        alert: "RayServeReplicaUnhealthy", expr: E.replicaUnhealthy(), for: "5m", severity: "critical",
-                        summary: `A replica of {{ $labels.deployment }} is unhealthy`,
-                        description: `Replica {{ $labels.replica }} of {{ $labels.application }}/{{ $labels.deployment }} has failed its health check for 5 minutes.`,
+                        alert: "RayServeReplicasUnhealthy", expr: E.replicasUnhealthy(), for: "15m", severity: "critical",
+                        summary: `{{ $labels.deployment }} has fewer healthy replicas than it needs`,
+                        description: `{{ $value }} of the replicas Serve wants for {{ $labels.application }}/{{ $labels.deployment }} have not been healthy for 15 minutes (failing health checks, or unable to start: no GPU node, or a model that does not load).`,
                     }),
                     rule({
                         alert: "RayPodRestarting", expr: E.rayPodRestarting(), for: "0m", severity: "warning",
@@ -88,9 +91,9 @@ export function prometheusRuleSpec(a: Pick<ResolvedMonitoringArgs, "errorRatioTh
                         description: `NodePool {{ $labels.nodepool }} uses all the GPUs its limit allows: Karpenter adds no GPU node, so replicas that need one stay pending.`,
                     }),
                     rule({
-                        alert: "RayGcsMetricsMissing", expr: E.gcsMetricsMissing(), for: "10m", severity: "critical",
-                        summary: "No Ray GCS metrics",
-                        description: "Prometheus has received no metrics from a Ray head's GCS for 10 minutes: the head is down, or it cannot be scraped.",
+                        alert: "RayGcsMetricsMissing", expr: E.gcsMetricsMissing(rayJob), for: "10m", severity: "critical",
+                        summary: "No GCS metrics from Ray cluster {{ $labels.ray_io_cluster }}",
+                        description: "The pods of Ray cluster {{ $labels.namespace }}/{{ $labels.ray_io_cluster }} are scraped, but its head has sent no GCS metrics for 10 minutes: the head or its GCS is down, or the head cannot be scraped.",
                     }),
                 ],
             },

@@ -249,7 +249,14 @@ export interface VllmRayServiceArgs {
      */
     redisAddress?: pulumi.Input<string>;
     /**
-     * The Secret (in `namespace`) holding the Redis password.
+     * The Redis password (an ElastiCache auth token, GcsRedis's `authToken`) as a Pulumi secret; the
+     * component stores it in a Kubernetes Secret the head reads by `secretKeyRef`. A plain string is refused.
+     * @default none
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-gcs-ft.html
+     */
+    redisPassword?: pulumi.Input<string>;
+    /**
+     * The Secret (in `namespace`) holding the Redis password (instead of `redisPassword`).
      * @default none
      * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/kuberay-gcs-ft.html
      */
@@ -563,6 +570,11 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
             : undefined),
         () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not an upgrade strategy this component renders: use "NewCluster" (zero downtime, twice the GPUs during an upgrade) or "None".` : undefined),
         () => (a.redisPasswordSecretName !== undefined && a.redisAddress === undefined ? `redisPasswordSecretName is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
+        () => (a.redisPassword !== undefined && a.redisAddress === undefined ? `redisPassword is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
+        () => (isKnown(a.redisPassword)
+            ? `redisPassword is a plain string: pass it as a secret (config.requireSecret("redisAuthToken") or pulumi.secret(...)), or name an existing Secret with redisPasswordSecretName.`
+            : undefined),
+        () => (a.redisPassword !== undefined && a.redisPasswordSecretName !== undefined ? `redisPassword and redisPasswordSecretName are both set: give the password one way only.` : undefined),
         () => (a.exposeServe && a.serveTlsCertificateArn === undefined && !a.serveAllowPlaintext
             ? `exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.`
             : undefined),

@@ -276,12 +276,24 @@ export class VllmRayService extends pulumi.ComponentResource {
             tokenSecretName = secret.metadata.name;
         }
 
+        let resolved = a;
+        const secrets: pulumi.Resource[] = [];
+        if (a.redisPassword !== undefined) {
+            const secret = new k8s.core.v1.Secret(`${name}-redis-password`, {
+                metadata: { name: `${serviceName}-redis-password`, namespace: namespace.metadata.name },
+                type: "Opaque",
+                stringData: { [a.redisPasswordSecretKey]: pulumi.secret(a.redisPassword) },
+            }, { parent: this, dependsOn: childDependsOn(opts) });
+            resolved = { ...a, redisPasswordSecretName: `${serviceName}-redis-password` };
+            secrets.push(secret);
+        }
+
         const rayService = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
             apiVersion: "ray.io/v1",
             kind: "RayService",
             metadata: { name: serviceName, namespace: namespace.metadata.name },
-            spec: rayServiceSpec(a, models, tokenSecretName),
-        }, { parent: this, dependsOn: childDependsOn(opts) });
+            spec: rayServiceSpec(resolved, models, tokenSecretName),
+        }, { parent: this, dependsOn: childDependsOn(opts, ...secrets) });
 
         // Ingress into the namespace: denied unless admitted (Ray pods to each other, the operator
         // to the dashboard port, and the clients, Prometheus and dashboard load balancer given).

@@ -61,7 +61,8 @@ export function rayNetworkPolicies(a: ResolvedServiceArgs): NetworkPolicyPlan[] 
                 ingress: [{ from: [{ podSelector: { matchLabels: { ...RAY_POD_LABELS } } }] }],
             },
         },
-        // The operator reads and updates Serve applications through the head's dashboard port.
+        // The operator reads and updates Serve applications through the head's dashboard port, and
+        // checks the head's Serve proxy (/-/healthz on 8000) on every reconcile.
         {
             role: "kuberay-operator",
             spec: {
@@ -69,7 +70,7 @@ export function rayNetworkPolicies(a: ResolvedServiceArgs): NetworkPolicyPlan[] 
                 policyTypes: ["Ingress"],
                 ingress: [{
                     from: [{ namespaceSelector: namespaceSelector(a.kubeRayOperatorNamespace), podSelector: { matchLabels: { ...KUBERAY_OPERATOR_LABELS } } }],
-                    ports: tcp(RAY_PORTS.dashboard),
+                    ports: tcp(RAY_PORTS.dashboard, RAY_PORTS.serve),
                 }],
             },
         },
@@ -132,6 +133,8 @@ export function dashboardIngressSpec(d: RayDashboardIngressArgs, headServiceName
         "alb.ingress.kubernetes.io/ssl-policy": DASHBOARD_TLS_POLICY,
         "alb.ingress.kubernetes.io/auth-on-unauthenticated-request": "authenticate",
         "alb.ingress.kubernetes.io/auth-scope": "openid",
+        // Sign in again after a working day, not after the default 7 days.
+        "alb.ingress.kubernetes.io/auth-session-timeout": "28800",
     };
     if (dashboardSignIn(d) === "oidc") {
         annotations["alb.ingress.kubernetes.io/auth-type"] = "oidc";

@@ -9,6 +9,7 @@ import { GPU_INSTANCE_FAMILIES, familyOfInstanceType, instanceSizeOf } from "../
 export const PARAMETER_PRESETS: Readonly<Record<string, number>> = {
     "meta-llama/Llama-3.1-8B-Instruct": 8.03,
     "meta-llama/Llama-3.3-70B-Instruct": 70.6,
+    "Qwen/Qwen2.5-72B-Instruct": 72.7,
     "Qwen/Qwen2.5-7B-Instruct": 7.62,
     "Qwen/Qwen3-8B": 8.19,
     "BAAI/bge-m3": 0.568,

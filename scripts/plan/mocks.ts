@@ -72,6 +72,21 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
             return { id: `lt-${hex(17)}`, state: { name: physical, arn: regional("ec2", `launch-template/lt-${hex(17)}`), latestVersion: 1, defaultVersion: 1 } };
         case "aws:ec2/tag:Tag":
             return { id: `${inputs.resourceId},${inputs.key}`, state: {} };
+        case "aws:ec2/securityGroup:SecurityGroup": {
+            const id = `sg-${hex(17)}`;
+            return { id, state: { arn: regional("ec2", `security-group/${id}`), name: physical } };
+        }
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
+            const id = `sgr-${hex(17)}`;
+            return { id, state: { securityGroupRuleId: id, arn: regional("ec2", `security-group-rule/${id}`) } };
+        }
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+            return { id: physical, state: { name: physical, arn: regional("elasticache", `subnetgroup:${physical}`) } };
+        case "aws:elasticache/replicationGroup:ReplicationGroup": {
+            const id = (inputs.replicationGroupId as string | undefined) ?? physical;
+            const host = `${id}.${hex(6)}.${env.region}.cache.amazonaws.com`;
+            return { id, state: { arn: regional("elasticache", `replicationgroup:${id}`), primaryEndpointAddress: `master.${host}`, readerEndpointAddress: `replica.${host}` } };
+        }
         default: {
             const [, mod, kind] = /^aws:([^/]+)\/[^:]+:(.+)$/.exec(type) ?? [];
             const resource = `${(kind ?? "resource").toLowerCase()}/${physical}`;
@@ -79,6 +94,9 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
         }
     }
 }
+
+/** What a random password is in the offline plan. */
+export const RANDOM_PLACEHOLDER = "offline-plan-random-placeholder";
 
 function subnetIds(prefix: string, name: string, count: number): string[] {
     return Array.from({ length: count }, (_, i) => `subnet-${stableHex(17, prefix, name, String(i))}`);
@@ -181,6 +199,10 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
             }
             if (args.type.startsWith("kubernetes:") || args.type.startsWith("pulumi:providers:")) {
                 return kubernetesState(args.type, args.name, inputs);
+            }
+            if (args.type === "random:index/randomPassword:RandomPassword") {
+                // Never a real password: the plan only shows where it goes (as "[secret]").
+                return { id: "none", state: { ...inputs, result: RANDOM_PLACEHOLDER, bcryptHash: RANDOM_PLACEHOLDER } };
             }
             return { id: `${args.name}-${stableHex(8, args.type, args.name)}`, state: inputs };
         },

@@ -1,0 +1,121 @@
+/**
+ * The production shape, shared by staging and prod (staging runs it at smaller limits, from its
+ * Pulumi.staging.yaml): a multi-model OpenAI gateway (a small chat model, a 72B model with tensor
+ * parallelism on four GPUs, an embedding model) behind an internal Network Load Balancer with TLS;
+ * spot-first capacity for the small models and on-demand capacity for the large one, in two GPU
+ * NodePools with their own budgets; GCS fault tolerance on a Multi-AZ ElastiCache Redis with TLS
+ * and a generated auth token; monitoring; and every policy of the pack mandatory.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { LlmCluster } from "../components/cluster";
+import { GcsRedis } from "../components/gcs-redis";
+import { GpuNodePool } from "../components/gpu-nodepool";
+import { KubeRayOperator } from "../components/kuberay";
+import { MonitoringStack } from "../components/monitoring";
+import { VllmRayService } from "../components/vllm-service";
+import { clusterArgsFromConfig } from "./config";
+
+/** The models of the production shape: their names, sources and accelerators. */
+export const PRODUCTION_MODELS = {
+    chat: { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.xlarge" },
+    large: { name: "qwen2.5-72b", source: "Qwen/Qwen2.5-72B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4 },
+    embedding: { name: "bge-m3", source: "BAAI/bge-m3", accelerator: "g6.xlarge", embedding: true },
+} as const;
+
+/** Composes the production shape from the stack's configuration; returns the stack's outputs. */
+export function productionShape(config: pulumi.Config): Record<string, pulumi.Output<unknown>> {
+    const stack = pulumi.getStack();
+    const cluster = new LlmCluster("llm", clusterArgsFromConfig(config, {
+        "environment": stack,
+        "managed-by": "pulumi",
+        "project": "ray-vllm-eks",
+    }));
+
+    // Every in-cluster component deploys through this provider, never the ambient kubeconfig.
+    const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
+
+    // Two budgets: spot first for the small models, on-demand only for the large one (a 4-GPU
+    // node reclaimed by spot would take the model down for minutes). Each pool offers only its
+    // models' instance types, so every worker group lands in its own pool. Instance-store NVMe
+    // (RAID0) holds the images and the model cache.
+    const gpu = new GpuNodePool("gpu", {
+        clusterName: cluster.clusterName,
+        nodeRoleName: cluster.nodeRoleName,
+        instanceStoreRaid0: true,
+        pools: [
+            {
+                name: "shared",
+                gpuLimit: config.requireNumber("gpuLimit"),
+                instanceTypes: [PRODUCTION_MODELS.chat.accelerator, PRODUCTION_MODELS.embedding.accelerator],
+                capacityTypes: config.getObject<string[]>("gpuCapacityTypes"),
+            },
+            {
+                name: "large",
+                gpuLimit: config.requireNumber("largeGpuLimit"),
+                instanceTypes: [PRODUCTION_MODELS.large.accelerator],
+                capacityTypes: ["on-demand"],
+            },
+        ],
+    }, { provider, dependsOn: [cluster] });
+
+    const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
+    const monitoring = new MonitoringStack("monitoring", {}, { provider, dependsOn: [cluster] });
+
+    // GCS fault tolerance: the head can restart without taking Serve down.
+    const redis = new GcsRedis("gcs", {
+        vpcId: cluster.vpcId,
+        subnetIds: cluster.privateSubnetIds,
+        clientSecurityGroupIds: [cluster.clusterSecurityGroupId],
+        nodeType: config.get("redisNodeType"),
+        tags: { "environment": stack, "managed-by": "pulumi", "project": "ray-vllm-eks" },
+    }, { dependsOn: [cluster] });
+
+    const vpcCidr = config.get("vpcCidr") ?? "10.0.0.0/16";
+    const llm = new VllmRayService("vllm", {
+        models: [
+            { ...PRODUCTION_MODELS.chat, minReplicas: 1, maxReplicas: config.getNumber("modelMaxReplicas") ?? 4 },
+            {
+                ...PRODUCTION_MODELS.large,
+                minReplicas: config.getNumber("largeModelMinReplicas") ?? 1,
+                maxReplicas: config.getNumber("largeModelMaxReplicas") ?? 2,
+                // A 72B model takes minutes to load: keep replicas longer, add them sooner.
+                downscaleDelaySeconds: 900,
+            },
+            { ...PRODUCTION_MODELS.embedding, minReplicas: 1, maxReplicas: config.getNumber("embeddingMaxReplicas") ?? 2 },
+        ],
+        // The 72B weights (about 136 GiB) are cached on the node's NVMe.
+        modelCacheSizeGiB: 150,
+        redisAddress: redis.address,
+        redisPassword: redis.authToken,
+        exposeServe: true,
+        serveTlsCertificateArn: config.require("serveTlsCertificateArn"),
+        serveAllowedCidrs: config.getObject<string[]>("serveAllowedCidrs"),
+        serveClientCidrs: [vpcCidr],
+        serveClientNamespaces: config.getObject<string[]>("serveClientNamespaces"),
+        prometheusNamespace: monitoring.namespace,
+        prometheusUrl: monitoring.prometheusUrl,
+        grafanaUrl: monitoring.grafanaUrl,
+    }, { provider, dependsOn: [kuberay, gpu, monitoring, redis] });
+
+    return {
+        kubeconfig: cluster.kubeconfig,
+        clusterName: cluster.clusterName,
+        vpcId: cluster.vpcId,
+        privateSubnetIds: cluster.privateSubnetIds,
+        gpuNodePools: gpu.nodePoolNames,
+        gpuLimit: gpu.totalGpuLimit,
+        kuberayNamespace: kuberay.namespace,
+        monitoringNamespace: monitoring.namespace,
+        grafanaUrl: monitoring.grafanaUrl,
+        redisAddress: redis.address,
+        rayService: llm.serviceName,
+        serveService: llm.serveServiceName,
+        rayHeadService: llm.headServiceName,
+        models: llm.modelNames,
+        serviceMaxGpus: llm.maxGpus,
+        serviceUpgradeGpus: llm.upgradeGpus,
+        idleGpuFloor: llm.idleGpus,
+    };
+}

@@ -155,6 +155,13 @@ describe("VllmRayService network security", () => {
                 http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "net2-head-svc", port: { number: 8265 } } } }] },
             }],
         });
+        // The load balancer controller may read the OIDC client's Secret, and no other.
+        assert.deepEqual(resource("kubernetes:rbac.authorization.k8s.io/v1:Role", "net2-dashboard-oidc").inputs.rules, [
+            { apiGroups: [""], resources: ["secrets"], resourceNames: ["ray-dashboard-oidc"], verbs: ["get", "list", "watch"] },
+        ]);
+        const binding = resource("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "net2-dashboard-oidc").inputs as any;
+        assert.deepEqual(binding.subjects, [{ kind: "ServiceAccount", name: "aws-load-balancer-controller", namespace: "kube-system" }]);
+        assert.deepEqual(binding.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "net2-dashboard-oidc" });
         // The pack's dashboard policy accepts what the component renders.
         assert.deepEqual(await violationsOf(rayDashboardIngress, { type: "kubernetes:networking.k8s.io/v1:Ingress", props: ingress }), []);
     });
@@ -173,6 +180,7 @@ describe("VllmRayService network security", () => {
         assert.equal(annotations["alb.ingress.kubernetes.io/auth-type"], "cognito");
         assert.equal(annotations["alb.ingress.kubernetes.io/auth-idp-cognito"], `{"userPoolARN":"arn:aws:cognito-idp:us-west-2:1:userpool/us-west-2_abc","userPoolClientID":"client","userPoolDomain":"ops"}`);
         assert.equal("alb.ingress.kubernetes.io/auth-idp-oidc" in annotations, false);
+        assert.equal(descendantsOf(componentUrn(TYPE, "net3")).some((r) => r.type.startsWith("kubernetes:rbac")), false, "Cognito needs no Secret");
     });
 
     it("satisfies the pack's default-deny policy for its namespace", async () => {

@@ -7,6 +7,8 @@ import { SYSTEM_NODE_LABELS } from "../cluster/args";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
+import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../cluster/load-balancer-controller";
+import { dashboardSignIn } from "./args";
 import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
 import { serveConfigV2 } from "./serve";
 import { workerPodSize } from "./sizing";
@@ -307,6 +309,19 @@ export class VllmRayService extends pulumi.ComponentResource {
         const headServiceName = pulumi.interpolate`${rayService.metadata.name}-head-svc`;
         if (a.dashboardIngress !== undefined) {
             const ingress = dashboardIngressSpec(a.dashboardIngress, headServiceName);
+            if (dashboardSignIn(a.dashboardIngress) === "oidc") {
+                // The load balancer controller reads the OIDC client's Secret; it may read no other
+                // (its chart grants no Secret access by default).
+                const role = new k8s.rbac.v1.Role(`${name}-dashboard-oidc`, {
+                    metadata: { name: `${serviceName}-dashboard-oidc`, namespace: namespace.metadata.name },
+                    rules: [{ apiGroups: [""], resources: ["secrets"], resourceNames: [a.dashboardIngress.oidcSecretName!], verbs: ["get", "list", "watch"] }],
+                }, { parent: this, dependsOn: childDependsOn(opts) });
+                new k8s.rbac.v1.RoleBinding(`${name}-dashboard-oidc`, {
+                    metadata: { name: `${serviceName}-dashboard-oidc`, namespace: namespace.metadata.name },
+                    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+                    subjects: [{ kind: "ServiceAccount", name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT, namespace: "kube-system" }],
+                }, { parent: this, dependsOn: childDependsOn(opts) });
+            }
             new k8s.networking.v1.Ingress(`${name}-dashboard`, {
                 metadata: { name: `${serviceName}-dashboard`, namespace: namespace.metadata.name, annotations: ingress.annotations },
                 spec: ingress.spec,

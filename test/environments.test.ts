@@ -1,0 +1,169 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+import { plan, PlanRun } from "./support/plan";
+
+interface Planned {
+    type: string;
+    name: string;
+    urn: string;
+    parent?: string;
+    dependencies: string[];
+    inputs: any;
+}
+
+/** The composition every production-shaped environment shares, with its sizes. */
+interface Expected {
+    stdout: RegExp;
+    pools: Record<string, { limit: string; capacity: string[]; types: string[] }>;
+    replicas: Record<string, [number, number]>;
+    groups: Record<string, [number, number]>;
+    redisNodeType: string;
+    outputs: { serviceMaxGpus: number; serviceUpgradeGpus: number; idleGpuFloor: number; gpuLimit: number };
+}
+
+const EXPECTED: Record<string, Expected> = {
+    staging: {
+        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\n$/,
+        pools: {
+            "gpu-shared": { limit: "4", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
+            "gpu-large": { limit: "8", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
+        },
+        replicas: { "qwen3-8b": [1, 1], "qwen2.5-72b": [0, 1], "bge-m3": [1, 1] },
+        groups: { "cpu": [1, 2], "g6e-xlarge": [1, 1], "g6e-12xlarge": [0, 1], "g6-xlarge": [1, 1] },
+        redisNodeType: "cache.t4g.medium",
+        outputs: { serviceMaxGpus: 6, serviceUpgradeGpus: 12, idleGpuFloor: 2, gpuLimit: 12 },
+    },
+    prod: {
+        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\n$/,
+        pools: {
+            "gpu-shared": { limit: "12", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
+            "gpu-large": { limit: "16", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
+        },
+        replicas: { "qwen3-8b": [1, 4], "qwen2.5-72b": [1, 2], "bge-m3": [1, 2] },
+        groups: { "cpu": [1, 2], "g6e-xlarge": [1, 4], "g6e-12xlarge": [1, 2], "g6-xlarge": [1, 2] },
+        redisNodeType: "cache.r7g.large",
+        outputs: { serviceMaxGpus: 14, serviceUpgradeGpus: 28, idleGpuFloor: 6, gpuLimit: 28 },
+    },
+};
+
+describe("the staging and prod environments (production shape)", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "environments-"));
+    const runs: Record<string, PlanRun> = {};
+    const plans: Record<string, { resources: Planned[]; outputs: Record<string, unknown> }> = {};
+
+    before(async () => {
+        const envs = Object.keys(EXPECTED);
+        const results = await Promise.all(envs.map((env) => plan(env, "--out", path.join(tmp, env))));
+        envs.forEach((env, i) => {
+            runs[env] = results[i];
+            if (results[i].code === 0) {
+                plans[env] = JSON.parse(fs.readFileSync(path.join(tmp, env, "plan.json"), "utf8"));
+            }
+        });
+    });
+
+    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    for (const [env, expected] of Object.entries(EXPECTED)) {
+        describe(env, () => {
+            const byType = (t: string): Planned[] => plans[env].resources.filter((r) => r.type === t);
+            const one = (t: string, name: string): Planned => {
+                const found = plans[env].resources.filter((r) => r.type === t && r.name === name);
+                assert.equal(found.length, 1, `one ${t} ${name}`);
+                return found[0];
+            };
+
+            it("plans with exit 0, prints its GPU budget and idle floor, and passes the pack with its policy config", () => {
+                assert.equal(runs[env].code, 0, runs[env].stderr + runs[env].stdout);
+                assert.equal(runs[env].stderr, "");
+                assert.match(runs[env].stdout, expected.stdout);
+            });
+
+            it("composes one of each component, in order, through one explicit provider", () => {
+                const components = plans[env].resources.filter((r) => r.type.startsWith("ray-vllm-eks:index:")).map((r) => `${r.type.split(":")[2]} ${r.name}`).sort();
+                assert.deepEqual(components, ["GcsRedis gcs", "GpuNodePool gpu", "KubeRayOperator kuberay", "LlmCluster llm", "MonitoringStack monitoring", "VllmRayService vllm"]);
+                // dependsOn a component means every one of its children, recorded on the RayService.
+                const rayService = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice");
+                for (const [type, before] of [
+                    ["kubernetes:helm.sh/v4:Chart", "kuberay-chart"],
+                    ["kubernetes:karpenter.sh/v1:NodePool", "gpu-large"],
+                    ["kubernetes:helm.sh/v3:Release", "monitoring-kube-prometheus-stack"],
+                    ["aws:elasticache/replicationGroup:ReplicationGroup", "gcs-redis"],
+                ]) {
+                    assert.ok(rayService.dependencies.includes(one(type, before).urn), `the RayService waits for ${before}`);
+                }
+                const provider = one("pulumi:providers:kubernetes", "k8s");
+                for (const r of plans[env].resources.filter((x) => x.type.startsWith("kubernetes:") && !x.urn.includes("LlmCluster"))) {
+                    assert.ok((r as any).provider.startsWith(`${provider.urn}::`), `${r.name} deploys through the stack's provider`);
+                }
+            });
+
+            it("splits GPU capacity into a spot-first pool for the small models and an on-demand pool for the large one", () => {
+                const pools = byType("kubernetes:karpenter.sh/v1:NodePool");
+                assert.deepEqual(pools.map((p) => p.name).sort(), Object.keys(expected.pools).sort());
+                for (const pool of pools) {
+                    const want = expected.pools[pool.name];
+                    assert.deepEqual(pool.inputs.spec.limits, { "nvidia.com/gpu": want.limit });
+                    const requirements = pool.inputs.spec.template.spec.requirements as { key: string; values: string[] }[];
+                    assert.deepEqual(requirements.find((r) => r.key === "karpenter.sh/capacity-type")?.values, want.capacity);
+                    assert.deepEqual(requirements.find((r) => r.key === "node.kubernetes.io/instance-type")?.values, want.types);
+                }
+                assert.equal(one("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "gpu-nodeclass").inputs.spec.instanceStorePolicy, "RAID0");
+            });
+
+            it("serves three models from one OpenAI app, the large one with tensor parallelism on four GPUs, on four worker groups", () => {
+                const service = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice");
+                const [app] = YAML.parse(service.inputs.spec.serveConfigV2).applications;
+                assert.equal(app.import_path, "ray.serve.llm:build_openai_app");
+                const configs = app.args.llm_configs as any[];
+                assert.deepEqual(configs.map((c) => c.model_loading_config.model_id), ["qwen3-8b", "qwen2.5-72b", "bge-m3"]);
+                assert.deepEqual(Object.fromEntries(configs.map((c) => [c.model_loading_config.model_id, [c.deployment_config.autoscaling_config.min_replicas, c.deployment_config.autoscaling_config.max_replicas]])), expected.replicas);
+                assert.equal(configs[1].engine_kwargs.tensor_parallel_size, 4);
+                assert.equal(configs[2].engine_kwargs.runner, "pooling");
+                const groups = service.inputs.spec.rayClusterConfig.workerGroupSpecs as any[];
+                assert.deepEqual(Object.fromEntries(groups.map((g) => [g.groupName, [g.minReplicas, g.maxReplicas]])), expected.groups);
+                assert.equal(groups.find((g) => g.groupName === "g6e-12xlarge").template.spec.containers[0].resources.limits["nvidia.com/gpu"], "4");
+            });
+
+            it("keeps GCS state in a Multi-AZ ElastiCache Redis with TLS and a generated auth token, read from a Secret", () => {
+                const group = one("aws:elasticache/replicationGroup:ReplicationGroup", "gcs-redis");
+                assert.deepEqual(
+                    [group.inputs.multiAzEnabled, group.inputs.automaticFailoverEnabled, group.inputs.transitEncryptionEnabled, group.inputs.atRestEncryptionEnabled, group.inputs.numCacheClusters],
+                    [true, true, true, true, 2],
+                );
+                assert.equal(group.inputs.authToken, "[secret]");
+                assert.equal(group.inputs.nodeType, expected.redisNodeType);
+                const rule = one("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "gcs-from-0");
+                assert.deepEqual([rule.inputs.fromPort, rule.inputs.toPort, rule.inputs.ipProtocol], [6379, 6379, "tcp"]);
+                const ft = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").inputs.spec.rayClusterConfig.gcsFaultToleranceOptions;
+                assert.match(ft.redisAddress, /^rediss:\/\/master\.gcs-redis-[0-9a-f]+\.[0-9a-f]{6}\.us-west-2\.cache\.amazonaws\.com:6379$/);
+                assert.deepEqual(ft.redisPassword, { valueFrom: { secretKeyRef: { name: "vllm-redis-password", key: "password" } } });
+                assert.equal(one("kubernetes:core/v1:Secret", "vllm-redis-password").inputs.stringData, "[secret]");
+            });
+
+            it("exposes Serve on an internal NLB with TLS, admitted by the namespace's NetworkPolicy from the VPC only", () => {
+                const serve = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").inputs.spec.serveService;
+                assert.equal(serve.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"], "internal");
+                assert.match(serve.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"], /^arn:aws:acm:us-west-2:111122223333:certificate\//);
+                assert.deepEqual(serve.spec.ports, [{ name: "serve", port: 443, targetPort: 8000, protocol: "TCP" }]);
+                assert.deepEqual(one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "vllm-netpol-serve").inputs.spec.ingress[0].from, [{ ipBlock: { cidr: "10.0.0.0/16" } }]);
+                assert.equal(one("kubernetes:helm.sh/v3:Release", "llm-lb-controller").inputs.chart, "aws-load-balancer-controller");
+            });
+
+            it("has no public Kubernetes API endpoint, and outputs its GPU budget and idle floor", () => {
+                assert.equal(one("eks:index:Cluster", "llm-eks").inputs.endpointPublicAccess, false);
+                const o = plans[env].outputs;
+                assert.deepEqual({ serviceMaxGpus: o.serviceMaxGpus, serviceUpgradeGpus: o.serviceUpgradeGpus, idleGpuFloor: o.idleGpuFloor, gpuLimit: o.gpuLimit }, expected.outputs);
+                assert.deepEqual(o.models, ["qwen3-8b", "qwen2.5-72b", "bge-m3"]);
+            });
+        });
+    }
+
+    it("prod enforces every policy of the pack", () => {
+        assert.deepEqual(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", "prod.json"), "utf8")), { all: "mandatory" });
+    });
+});

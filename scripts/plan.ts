@@ -100,8 +100,11 @@ async function main(argv: string[]): Promise<number> {
     const capacity = gpuNodePoolCapacity(resources);
     const demand = rayServiceGpuDemand(resources);
     if (capacity.pools > 0 || demand.total > 0) {
-        const fits = demand.total <= capacity.limit ? "fits" : "DOES NOT FIT";
-        console.log(`GPU budget: the GPU NodePools allow ${capacity.limit} GPUs; the RayServices need at most ${demand.max} (${demand.total} during NewCluster upgrades): ${fits}; idle GPU floor ${demand.idle} (GPUs that stay up with no traffic)`);
+        const need = `the RayServices need at most ${demand.max} (${demand.total} during NewCluster upgrades)`;
+        const budget = capacity.pools === 0
+            ? `no GPU NodePool in this stack (the cluster's NodePools must hold them); ${need}`
+            : `the GPU NodePools allow ${capacity.limit} GPUs; ${need}: ${demand.total <= capacity.limit ? "fits" : "DOES NOT FIT"}`;
+        console.log(`GPU budget: ${budget}; idle GPU floor ${demand.idle} (GPUs that stay up with no traffic)`);
     }
 
     const { allPolicies } = await import("../policy/policies");

@@ -19,6 +19,8 @@ export interface PlannedResource {
     dependencies: string[];
     /** The inputs the program gave, secrets redacted. */
     inputs: Record<string, unknown>;
+    /** For a resource the program reads rather than creates (`get`, a StackReference): its id. */
+    read?: string;
     /** For components: the outputs they registered, secrets redacted. */
     outputs?: Record<string, unknown>;
 }
@@ -99,6 +101,18 @@ interface MonitorLike {
     newUrn(parent: string, type: string, name: string): string;
     registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
     registerResourceOutputs(req: OutputsRequest, cb: Callback): void;
+    readResource(req: ReadRequest, cb: Callback): void;
+}
+
+/** The parts of the engine's ReadResourceRequest the recording reads. */
+interface ReadRequest {
+    getId(): string;
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getProperties(): { toJavaScript(): unknown } | undefined;
 }
 
 /**
@@ -137,6 +151,23 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
         return register(req, cb);
+    };
+    // Reads (a StackReference, `get` functions of resources) are recorded too, marked by `read`.
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) => {
+        const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        recorded.set(urn, {
+            urn,
+            type: req.getType(),
+            name: req.getName(),
+            custom: true,
+            read: req.getId(),
+            parent: req.getParent() || undefined,
+            provider: req.getProvider() || undefined,
+            dependencies: req.getDependenciesList().filter((u) => u !== "").sort(),
+            inputs: plain(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+        return read(req, cb);
     };
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req, cb) => {

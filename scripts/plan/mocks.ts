@@ -95,6 +95,24 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
     }
 }
 
+/**
+ * A referenced stack's outputs offline: the outputs this repository's environments export (a user
+ * stack usually references one of them), with placeholder values; the kubeconfig is a secret.
+ */
+export function stackReferenceState(stack: string): State {
+    const cluster = `${stack.split("/").pop() ?? "platform"}-cluster`;
+    return {
+        outputs: {
+            kubeconfig: JSON.stringify(mockKubeconfig(cluster, `https://${stableHex(32, stack).toUpperCase()}.gr7.us-west-2.eks.amazonaws.com`)),
+            clusterName: cluster,
+            kuberayNamespace: "kuberay-system",
+            monitoringNamespace: "monitoring",
+            grafanaUrl: "http://kps-grafana.monitoring.svc",
+        },
+        secretOutputNames: ["kubeconfig"],
+    };
+}
+
 /** What a random password is in the offline plan. */
 export const RANDOM_PLACEHOLDER = "offline-plan-random-placeholder";
 
@@ -199,6 +217,9 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
             }
             if (args.type.startsWith("kubernetes:") || args.type.startsWith("pulumi:providers:")) {
                 return kubernetesState(args.type, args.name, inputs);
+            }
+            if (args.type === "pulumi:pulumi:StackReference") {
+                return { id: String(inputs.name), state: { ...inputs, ...stackReferenceState(String(inputs.name)) } };
             }
             if (args.type === "random:index/randomPassword:RandomPassword") {
                 // Never a real password: the plan only shows where it goes (as "[secret]").

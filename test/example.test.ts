@@ -1,0 +1,57 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+
+import { plan, PlanRun } from "./support/plan";
+
+describe("examples/add-a-model: a team's stack that imports the package and adds one model", () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "example-"));
+    let run: PlanRun;
+    let resources: any[];
+
+    before(async () => {
+        run = await plan("--program", "examples/add-a-model", "--out", out);
+        resources = run.code === 0 ? JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).resources : [];
+    });
+
+    after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+    it("plans with exit 0 and passes the policy pack", () => {
+        assert.equal(run.code, 0, run.stderr + run.stdout);
+        assert.match(run.stdout, /^offline plan of team-a-llm \(stack dev\), program examples\/add-a-model\/index\.ts\n/);
+        assert.match(run.stdout, /\nGPU budget: no GPU NodePool in this stack \(the cluster's NodePools must hold them\); the RayServices need at most 2 \(4 during NewCluster upgrades\); idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack: 18 policies, no violations\n$/);
+    });
+
+    it("reads the platform stack, deploys through its kubeconfig, and creates only the team's service", () => {
+        assert.deepEqual(resources.map((r) => `${r.type} ${r.name}`).sort(), [
+            "kubernetes:core/v1:Namespace team-a-namespace",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy team-a-netpol-default-deny",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy team-a-netpol-kuberay-operator",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy team-a-netpol-prometheus",
+            "kubernetes:networking.k8s.io/v1:NetworkPolicy team-a-netpol-ray-internal",
+            "kubernetes:ray.io/v1:RayService team-a-rayservice",
+            "pulumi:providers:kubernetes platform",
+            "pulumi:pulumi:Stack team-a-llm-dev",
+            "pulumi:pulumi:StackReference acme/ray-vllm-eks/dev",
+            "ray-vllm-eks:index:VllmRayService team-a",
+        ]);
+        const reference = resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+        assert.equal(reference.read, "acme/ray-vllm-eks/dev", "read, not created");
+        assert.equal(resources.find((r) => r.type === "pulumi:providers:kubernetes").inputs.kubeconfig, "[secret]");
+        const provider = resources.find((r) => r.type === "pulumi:providers:kubernetes").urn;
+        for (const r of resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+            assert.ok(r.provider.startsWith(`${provider}::`), `${r.name} deploys through the platform's kubeconfig`);
+        }
+    });
+
+    it("serves its one model in its own namespace, scraped by the platform's Prometheus", () => {
+        const service = resources.find((r) => r.type === "kubernetes:ray.io/v1:RayService");
+        assert.deepEqual(service.inputs.metadata, { name: "team-a", namespace: "team-a-llm" });
+        const configs = YAML.parse(service.inputs.spec.serveConfigV2).applications[0].args.llm_configs;
+        assert.deepEqual(configs.map((c: any) => [c.model_loading_config.model_id, c.model_loading_config.model_source, c.accelerator_type]), [["team-a-qwen-7b", "Qwen/Qwen2.5-7B-Instruct", "L40S"]]);
+        const scrape = resources.find((r) => r.name === "team-a-netpol-prometheus");
+        assert.equal(scrape.inputs.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "monitoring");
+    });
+});

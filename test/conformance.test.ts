@@ -1,12 +1,11 @@
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 
 import { CrdConformance, findSharedDir, loadYamlDocs } from "./support/conformance";
 import { componentUrn, descendantsOf, settle, valueOf } from "./support/mocks";
-import { environments as listEnvironments, plan } from "./support/plan";
+import { environmentPlan, environments as listEnvironments } from "./support/plan";
 
 import { GpuNodePool, GpuNodePoolArgs } from "../components/gpu-nodepool";
 import { VllmRayService } from "../components/vllm-service";
@@ -42,21 +41,18 @@ const CUSTOM_KINDS: Record<string, string[]> = {
 };
 
 describe("rendered custom resources conform to the upstream CRDs", function () {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "conformance-"));
     let crds: CrdConformance;
     const objects = new Map<string, { file: string; obj: any }[]>();
 
     before(async function () {
         crds = upstreamCrds(this);
-        const runs = await Promise.all(environments.map((env) => plan(env, "--out", path.join(tmp, env))));
+        const runs = await Promise.all(environments.map((env) => environmentPlan(env)));
         runs.forEach((r, i) => assert.equal(r.code, 0, `plan ${environments[i]}: ${r.stderr}`));
-        for (const env of environments) {
-            const dir = path.join(tmp, env, "manifests");
+        for (const [i, env] of environments.entries()) {
+            const dir = path.join(runs[i].out, "manifests");
             objects.set(env, fs.readdirSync(dir).sort().flatMap((f) => loadYamlDocs(path.join(dir, f)).map((obj) => ({ file: f, obj }))));
         }
     });
-
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     for (const env of environments) {
         it(`${env}: every custom resource validates (schema with unknown fields as errors, and CEL rules)`, () => {

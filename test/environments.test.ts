@@ -1,10 +1,9 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { plan, PlanRun } from "./support/plan";
+import { environmentPlan, PlanRun } from "./support/plan";
 
 interface Planned {
     type: string;
@@ -51,22 +50,19 @@ const EXPECTED: Record<string, Expected> = {
 };
 
 describe("the staging and prod environments (production shape)", () => {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "environments-"));
     const runs: Record<string, PlanRun> = {};
     const plans: Record<string, { resources: Planned[]; outputs: Record<string, unknown> }> = {};
 
     before(async () => {
         const envs = Object.keys(EXPECTED);
-        const results = await Promise.all(envs.map((env) => plan(env, "--out", path.join(tmp, env))));
+        const results = await Promise.all(envs.map((env) => environmentPlan(env)));
         envs.forEach((env, i) => {
             runs[env] = results[i];
             if (results[i].code === 0) {
-                plans[env] = JSON.parse(fs.readFileSync(path.join(tmp, env, "plan.json"), "utf8"));
+                plans[env] = JSON.parse(fs.readFileSync(path.join(results[i].out, "plan.json"), "utf8"));
             }
         });
     });
-
-    after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
     for (const [env, expected] of Object.entries(EXPECTED)) {
         describe(env, () => {

@@ -4,6 +4,7 @@
  */
 import { execFile } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 
 import { planCommand, ROOT } from "../../scripts/plan/project";
@@ -30,6 +31,26 @@ export function run(command: string, args: string[], cwd: string, env: NodeJS.Pr
 export function plan(...args: string[]): Promise<PlanRun> {
     const [command, ...base] = planCommand();
     return run(command, [...base, ...args], ROOT);
+}
+
+const planned = new Map<string, Promise<PlanRun & { out: string }>>();
+let shared: string | undefined;
+
+/**
+ * The offline plan of an environment, run once per test process and shared by the test files
+ * that read it (each plan is its own process: Pulumi's mock engine is process-wide).
+ */
+export function environmentPlan(env: string): Promise<PlanRun & { out: string }> {
+    if (!planned.has(env)) {
+        if (shared === undefined) {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "environment-plans-"));
+            process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+            shared = dir;
+        }
+        const out = path.join(shared, env);
+        planned.set(env, plan(env, "--out", out).then((r) => ({ ...r, out })));
+    }
+    return planned.get(env)!;
 }
 
 /** Every file below `dir`, relative to it with "/" separators, sorted. */

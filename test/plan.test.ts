@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 
 import { filesBelow, plan, PlanRun, ROOT } from "./support/plan";
 
@@ -105,6 +106,10 @@ describe("the offline plan (npm run plan)", () => {
         const rayService = byType("kubernetes:ray.io/v1:RayService")[0];
         const operatorChart = byType("kubernetes:helm.sh/v4:Chart")[0];
         assert.ok(rayService.dependencies.includes(operatorChart.urn), "the RayService waits for the KubeRay operator and its CRDs");
+        // One model deployment, on one GPU worker group beside the CPU group of Serve's ingress.
+        const configs = YAML.parse(rayService.inputs.spec.serveConfigV2).applications[0].args.llm_configs;
+        assert.deepEqual(configs.map((c: any) => [c.model_loading_config.model_id, c.deployment_config.autoscaling_config.min_replicas, c.deployment_config.autoscaling_config.max_replicas]), [["qwen3-8b", 0, 2]]);
+        assert.deepEqual(rayService.inputs.spec.rayClusterConfig.workerGroupSpecs.map((g: any) => [g.groupName, g.minReplicas, g.maxReplicas]), [["cpu", 1, 2], ["g6-2xlarge", 0, 2]]);
         // Prometheus may scrape the Ray pods, and the Ray dashboard finds Grafana and Prometheus.
         const scrape = p.resources.find((r: any) => r.name === "vllm-netpol-prometheus");
         assert.equal(scrape.inputs.spec.ingress[0].from[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"], "monitoring");

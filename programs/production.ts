@@ -9,7 +9,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-import { LlmCluster } from "../components/cluster";
+import { EBS_STORAGE_CLASS, LlmCluster } from "../components/cluster";
 import { GcsRedis } from "../components/gcs-redis";
 import { GpuNodePool } from "../components/gpu-nodepool";
 import { KubeRayOperator } from "../components/kuberay";
@@ -61,7 +61,12 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
     }, { provider, dependsOn: [cluster] });
 
     const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
-    const monitoring = new MonitoringStack("monitoring", {}, { provider, dependsOn: [cluster] });
+    // Prometheus keeps its samples on an encrypted gp3 volume (LlmCluster's EBS CSI driver).
+    const monitoring = new MonitoringStack("monitoring", {
+        storageClassName: EBS_STORAGE_CLASS,
+        storageSizeGiB: config.getNumber("prometheusStorageGiB"),
+        retention: config.get("prometheusRetention"),
+    }, { provider, dependsOn: [cluster] });
 
     // GCS fault tolerance: the head can restart without taking Serve down.
     const redis = new GcsRedis("gcs", {

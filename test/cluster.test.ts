@@ -40,9 +40,11 @@ describe("LlmCluster", () => {
             "aws:cloudwatch/logGroup:LogGroup c1-control-plane-logs",
             "aws:ec2/tag:Tag c1-discovery-tag",
             "aws:eks/accessEntry:AccessEntry c1-karpenter-node-access",
+            "aws:eks/addon:Addon c1-ebs-csi-driver",
             "aws:eks/addon:Addon c1-pod-identity-agent",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-karpenter-pod-identity",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-lb-controller",
+            "aws:iam/role:Role c1-ebs-csi",
             "aws:iam/role:Role c1-karpenter-controller",
             "aws:iam/role:Role c1-karpenter-node",
             "aws:iam/role:Role c1-lb-controller",
@@ -53,6 +55,7 @@ describe("LlmCluster", () => {
             ]),
             ...CONTROLLER_POLICY_KEYS.map((k) => `aws:iam/rolePolicy:RolePolicy c1-karpenter-${k}`),
             "aws:iam/rolePolicy:RolePolicy c1-lb-controller",
+            "aws:iam/rolePolicyAttachment:RolePolicyAttachment c1-ebs-csi",
             ...INTERRUPTION_RULES.flatMap((r) => [
                 `aws:cloudwatch/eventRule:EventRule c1-karpenter-${r.role}`,
                 `aws:cloudwatch/eventTarget:EventTarget c1-karpenter-${r.role}`,
@@ -67,10 +70,11 @@ describe("LlmCluster", () => {
             "kubernetes:helm.sh/v3:Release c1-karpenter",
             "kubernetes:helm.sh/v3:Release c1-karpenter-crd",
             "kubernetes:helm.sh/v3:Release c1-lb-controller",
+            "kubernetes:storage.k8s.io/v1:StorageClass c1-gp3",
             "pulumi:providers:kubernetes c1-k8s",
         ];
         assert.deepEqual([...children].sort(), [...expected].sort());
-        assert.equal(children.length, 46);
+        assert.equal(children.length, 50);
         for (const r of descendantsOf(urn)) {
             assert.equal(r.parent, urn, `${r.name} is a direct child`);
         }
@@ -304,6 +308,27 @@ describe("LlmCluster", () => {
             const [type, depName] = dep.split(" ");
             assert.ok(controller.dependencies.includes(resource(type, depName).urn), `the controller release waits for ${dep}`);
         }
+    });
+
+    it("installs the EBS CSI driver with its own Pod Identity role, and an encrypted gp3 StorageClass", () => {
+        assert.deepEqual(JSON.parse(resource("aws:iam/role:Role", "c1-ebs-csi").inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
+        assert.equal(resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "c1-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
+        const addon = resource("aws:eks/addon:Addon", "c1-ebs-csi-driver");
+        assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
+        assert.deepEqual((addon.inputs.podIdentityAssociations as any[]).map((p) => p.serviceAccount), ["ebs-csi-controller-sa"]);
+        assert.match((addon.inputs.podIdentityAssociations as any[])[0].roleArn, /^arn:aws:iam::123456789012:role\/c1-ebs-csi-/);
+        const storageClass = resource("kubernetes:storage.k8s.io/v1:StorageClass", "c1-gp3");
+        assert.deepEqual(storageClass.inputs, {
+            apiVersion: "storage.k8s.io/v1",
+            kind: "StorageClass",
+            metadata: { name: "gp3" },
+            provisioner: "ebs.csi.aws.com",
+            parameters: { type: "gp3", encrypted: "true" },
+            volumeBindingMode: "WaitForFirstConsumer",
+            allowVolumeExpansion: true,
+            reclaimPolicy: "Delete",
+        });
+        assert.ok(storageClass.dependencies.includes(addon.urn), "the StorageClass waits for its driver");
     });
 
     it("installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", () => {

@@ -24,7 +24,7 @@ const EXPECTED: Record<string, { inputs: string[]; requiredInputs: string[]; out
         inputs: ["clusterName", "kubernetesVersion", "vpcCidr", "availabilityZoneCount", "natGateways", "endpointPublicAccessCidrs",
             "allowPublicEndpointFromAnywhere", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeDesiredSize", "systemNodeMaxSize",
             "systemNodeDiskSizeGiB", "controlPlaneLogRetentionDays", "deletionProtection", "karpenterVersion", "karpenterNamespace",
-            "karpenterControllerCpu", "karpenterControllerMemory", "loadBalancerController", "loadBalancerControllerVersion", "supportType", "tags"],
+            "karpenterControllerCpu", "karpenterControllerMemory", "ebsCsiDriver", "loadBalancerController", "loadBalancerControllerVersion", "supportType", "tags"],
         requiredInputs: [],
         outputs: ["kubeconfig", "clusterName", "kubernetesVersion", "vpcId", "privateSubnetIds", "publicSubnetIds", "clusterSecurityGroupId",
             "nodeRoleName", "nodeRoleArn", "discoveryTag", "interruptionQueueName", "karpenterNamespace"],

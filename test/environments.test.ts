@@ -150,6 +150,14 @@ describe("the staging and prod environments (production shape)", () => {
                 assert.equal(one("kubernetes:helm.sh/v3:Release", "llm-lb-controller").inputs.chart, "aws-load-balancer-controller");
             });
 
+            it("keeps Prometheus's samples on a gp3 volume of the cluster's EBS CSI driver", () => {
+                const values = one("kubernetes:helm.sh/v3:Release", "monitoring-kube-prometheus-stack").inputs.values;
+                assert.deepEqual(values.prometheus.prometheusSpec.storageSpec.volumeClaimTemplate.spec, {
+                    storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } },
+                });
+                assert.equal(one("kubernetes:storage.k8s.io/v1:StorageClass", "llm-gp3").inputs.metadata.name, "gp3");
+            });
+
             it("has no public Kubernetes API endpoint, and outputs its GPU budget and idle floor", () => {
                 assert.equal(one("eks:index:Cluster", "llm-eks").inputs.endpointPublicAccess, false);
                 const o = plans[env].outputs;

@@ -49,13 +49,13 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(devA.stderr, "");
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
-        assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +8\n/);
-        assert.match(devA.stdout, /\n {2}total +74\n/);
+        assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);
+        assert.match(devA.stdout, /\n {2}total +78\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 74);
+        assert.equal(p.resources.length, 78);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");
@@ -148,10 +148,11 @@ describe("the offline plan (npm run plan)", () => {
             "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-prometheus.yaml",
             "manifests/networking.k8s.io_v1_NetworkPolicy_llm_vllm-ray-internal.yaml",
             "manifests/ray.io_v1_RayService_llm_vllm.yaml",
+            "manifests/storage.k8s.io_v1_StorageClass_gp3.yaml",
             "plan.json",
         ]);
         // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
-        assert.match(devA.stdout, /\/manifests\/ \(17 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",

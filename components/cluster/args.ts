@@ -22,6 +22,9 @@ export const LOG_RETENTION_DAYS: readonly number[] = [
 /** NAT gateway layouts: one shared gateway (cheapest) or one per availability zone (survives an AZ outage). */
 export const NAT_GATEWAY_STRATEGIES: readonly string[] = ["Single", "OnePerAz"];
 
+/** The StorageClass LlmCluster creates with `ebsCsiDriver`: encrypted gp3 volumes. */
+export const EBS_STORAGE_CLASS = "gp3";
+
 /** The label on system nodes; operators, Ray heads and monitoring select it. */
 export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "ray-vllm-eks/node-pool": "system" };
 
@@ -154,6 +157,13 @@ export interface LlmClusterArgs {
      */
     karpenterControllerMemory?: pulumi.Input<string>;
     /**
+     * Install the Amazon EBS CSI driver (an EKS add-on with its Pod Identity role) and an encrypted
+     * gp3 StorageClass named `gp3`, for persistent volumes such as Prometheus's.
+     * @default true
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html
+     */
+    ebsCsiDriver?: boolean;
+    /**
      * Install the AWS Load Balancer Controller (its Pod Identity role and the chart), which internal
      * Network and Application Load Balancers (VllmRayService `exposeServe` and `dashboardIngress`) need.
      * @default true
@@ -200,6 +210,7 @@ export const clusterDefaults = {
     karpenterControllerCpu: "1",
     karpenterControllerMemory: "1Gi",
     supportType: "STANDARD",
+    ebsCsiDriver: true,
     loadBalancerController: true,
     loadBalancerControllerVersion: LOAD_BALANCER_CONTROLLER_VERSION,
     tags: {} as { [key: string]: string },

@@ -23,7 +23,7 @@ import {
     NODE_ROLE_MANAGED_POLICIES,
     podIdentityTrustPolicy,
 } from "./karpenter";
-import { clusterDefaults, LlmClusterArgs, ResolvedClusterArgs, SYSTEM_NODE_LABELS, validateLlmClusterArgs } from "./args";
+import { clusterDefaults, EBS_STORAGE_CLASS, LlmClusterArgs, ResolvedClusterArgs, SYSTEM_NODE_LABELS, validateLlmClusterArgs } from "./args";
 import {
     LOAD_BALANCER_CONTROLLER_CHART,
     LOAD_BALANCER_CONTROLLER_REPO,
@@ -337,6 +337,35 @@ export class LlmCluster extends pulumi.ComponentResource {
             provider,
             dependsOn: [crds, systemNodes, podIdentity, nodeAccess, ...controllerPolicyResources],
         });
+
+        if (a.ebsCsiDriver) {
+            // Persistent volumes (Prometheus's): the EBS CSI driver add-on, its role through Pod Identity.
+            const ebsRole = new aws.iam.Role(`${name}-ebs-csi`, {
+                description: pulumi.interpolate`EBS CSI driver of EKS cluster ${clusterName} (EKS Pod Identity)`,
+                assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+                tags: a.tags,
+            }, parent);
+            const ebsPolicy = new aws.iam.RolePolicyAttachment(`${name}-ebs-csi`, {
+                role: ebsRole.name,
+                policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy`,
+            }, parent);
+            const ebsAddon = new aws.eks.Addon(`${name}-ebs-csi-driver`, {
+                clusterName: eksClusterName,
+                addonName: "aws-ebs-csi-driver",
+                podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: a.tags,
+            }, { parent: this, dependsOn: [systemNodes, podIdentityAgent, ebsPolicy] });
+            new k8s.storage.v1.StorageClass(`${name}-gp3`, {
+                metadata: { name: EBS_STORAGE_CLASS },
+                provisioner: "ebs.csi.aws.com",
+                parameters: { type: "gp3", encrypted: "true" },
+                volumeBindingMode: "WaitForFirstConsumer",
+                allowVolumeExpansion: true,
+                reclaimPolicy: "Delete",
+            }, { parent: this, provider, dependsOn: [ebsAddon] });
+        }
 
         if (a.loadBalancerController) {
             // The AWS Load Balancer Controller, for internal NLBs and ALBs: its own Pod Identity role.

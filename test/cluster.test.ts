@@ -142,7 +142,7 @@ describe("LlmCluster", () => {
         assert.equal(ng.inputs.cluster, resource("eks:index:Cluster", "c1-eks").urn);
         const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "c1-system-node-template");
         assert.deepEqual(template.inputs, {
-            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { deleteOnTermination: "true", encrypted: "true", volumeSize: 50, volumeType: "gp3" } }],
+            blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { deleteOnTermination: "true", encrypted: "true", volumeSize: 150, volumeType: "gp3" } }],
             description: "System nodes: IMDSv2 with hop limit 1, encrypted gp3 root volume",
             metadataOptions: { httpEndpoint: "enabled", httpPutResponseHopLimit: 1, httpTokens: "required" },
             tags: TAGS,

@@ -139,6 +139,9 @@ describe("the staging and prod environments (production shape)", () => {
                 assert.match(ft.redisAddress, /^rediss:\/\/master\.gcs-redis-[0-9a-f]+\.[0-9a-f]{6}\.us-west-2\.cache\.amazonaws\.com:6379$/);
                 assert.deepEqual(ft.redisPassword, { valueFrom: { secretKeyRef: { name: "vllm-redis-password", key: "password" } } });
                 assert.equal(one("kubernetes:core/v1:Secret", "vllm-redis-password").inputs.stringData, "[secret]");
+                // Ray's own OpenSSL misses the image's CA bundle: the GCS is told where it is.
+                const head = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").inputs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0];
+                assert.deepEqual(head.env.find((e: any) => e.name === "RAY_REDIS_CA_CERT"), { name: "RAY_REDIS_CA_CERT", value: "/etc/ssl/certs/ca-certificates.crt" });
             });
 
             it("exposes Serve on an internal NLB with TLS, admitted by the namespace's NetworkPolicy from the VPC only", () => {

@@ -83,28 +83,44 @@ describe("GcsRedis", () => {
     });
 
     it("uses a given token instead of generating one", async () => {
-        const r = new GcsRedis("r2", { ...BASE, authToken: pulumi.secret("a-sixteen-char-token-ok"), nodes: 3, engine: "valkey", engineVersion: "8.0" });
+        const r = new GcsRedis("r2", { ...BASE, authToken: pulumi.secret("a-sixteen-char-token-ok"), nodes: 3, engine: "valkey" });
         await valueOf(r.address);
         await settle();
         assert.equal(descendantsOf(componentUrn(TYPE, "r2")).some((x) => x.type.startsWith("random:")), false);
         assert.equal(await valueOf(r.authToken), "a-sixteen-char-token-ok");
-        assert.equal(resource("aws:elasticache/replicationGroup:ReplicationGroup", "r2-redis").inputs.numCacheClusters, 3);
+        const group = resource("aws:elasticache/replicationGroup:ReplicationGroup", "r2-redis").inputs;
+        assert.deepEqual([group.numCacheClusters, group.engine, group.engineVersion], [3, "valkey", "8.0"], "Valkey's own default version");
     });
 
     it("knows which tokens ElastiCache accepts", () => {
-        assert.deepEqual(["short", "a".repeat(16), "a".repeat(129), "with space 1234567", "with/slash-1234567", "with@at-123456789", `with"quote-1234567`].map(isValidAuthToken), [false, true, false, false, false, false, false]);
+        assert.deepEqual(
+            ["short", "a".repeat(16), "a".repeat(129), "with space 1234567", "with/slash-1234567", "with@at-123456789", `with"quote-1234567`, "with%percent-12345", "Ok-token!&#$^<>1234"].map(isValidAuthToken),
+            [false, true, false, false, false, false, false, false, true],
+        );
     });
 
     it("refuses bad arguments before creating anything", async () => {
         assert.equal(
             await rejection("r-bad", { ...BASE, authToken: "plain-text-token-123", nodes: 1, engine: "memcached", clientSecurityGroupIds: [], snapshotRetentionDays: 40 }),
             [
-                "GcsRedis: 5 invalid arguments:",
+                "GcsRedis: 6 invalid arguments:",
                 `  - authToken is a plain string: pass it as a secret (config.requireSecret("redisAuthToken") or pulumi.secret(...)), so it never sits in the program or the state in clear text.`,
                 `  - engine "memcached" is not supported: use "redis" or "valkey".`,
+                `  - engineVersion "" is not a major.minor version: use one such as "7.1".`,
                 "  - nodes 1 is out of range: use a whole number from 2 to 6 (a primary and at least one replica in another availability zone, for Multi-AZ failover).",
                 "  - snapshotRetentionDays 40 is out of range: use a whole number from 0 to 35.",
                 "  - clientSecurityGroupIds is empty: give the nodes' security group (LlmCluster's clusterSecurityGroupId), or no pod can reach Redis.",
+            ].join("\n"),
+        );
+    });
+
+    it("refuses a name too long for the replication group id, and Valkey older than 7.2", async () => {
+        assert.equal(
+            await rejection("gcs-fault-tolerance-redis-x", { ...BASE, engine: "valkey", engineVersion: "7.1" }),
+            [
+                "GcsRedis: 2 invalid arguments:",
+                `  - name "gcs-fault-tolerance-redis-x" is 27 characters long; the limit is 26 (the ElastiCache replication group id is derived from it). Use a shorter name.`,
+                `  - engineVersion "7.1" is not a Valkey version: Valkey on ElastiCache starts at 7.2; use "8.0".`,
             ].join("\n"),
         );
     });

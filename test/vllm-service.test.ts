@@ -115,6 +115,8 @@ describe("VllmRayService", () => {
         assert.deepEqual(container.env, [
             { name: "HF_HOME", value: "/data/model-cache" },
             { name: "HF_TOKEN", valueFrom: { secretKeyRef: { key: "token", name: "vs1-hf-token" } } },
+            // The GCS verifies the TLS Redis with the image's CA bundle (Ray's own OpenSSL misses it).
+            { name: "RAY_REDIS_CA_CERT", value: "/etc/ssl/certs/ca-certificates.crt" },
         ]);
         assert.deepEqual(c.gcsFaultToleranceOptions, {
             redisAddress: "rediss://redis.example.internal:6379",

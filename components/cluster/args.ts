@@ -115,8 +115,9 @@ export interface LlmClusterArgs {
      */
     systemNodeMaxSize?: pulumi.Input<number>;
     /**
-     * Root volume size of the system nodes, in GiB.
-     * @default 50
+     * Root volume size of the system nodes, in GiB. The Ray head and Serve's CPU workers run there
+     * with the multi-GB `rayproject/ray-llm` image, two tags of it during an upgrade.
+     * @default 150
      * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html
      */
     systemNodeDiskSizeGiB?: pulumi.Input<number>;
@@ -202,7 +203,7 @@ export const clusterDefaults = {
     systemNodeInstanceTypes: ["m7i.xlarge", "m6i.xlarge"],
     systemNodeMinSize: 2,
     systemNodeMaxSize: 4,
-    systemNodeDiskSizeGiB: 50,
+    systemNodeDiskSizeGiB: 150,
     controlPlaneLogRetentionDays: 90,
     deletionProtection: true,
     karpenterVersion: KARPENTER_VERSION,

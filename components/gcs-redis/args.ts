@@ -1,11 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { Check, checkName, collect, isKnown, show } from "../common/validation";
+import { Check, checkName, collect, compareVersions, isKnown, show } from "../common/validation";
 
 /** ElastiCache engines Ray's GCS works with (a standalone, non-cluster-mode Redis protocol server). */
 export const GCS_REDIS_ENGINES: readonly string[] = ["redis", "valkey"];
-/** The longest component name: the replication group id (at most 40 characters) is derived from it. */
-export const MAX_GCS_REDIS_NAME_LENGTH = 40;
+/**
+ * The longest component name: the replication group id (at most 40 characters) is derived from it
+ * as `<name>-redis-` and 7 random characters.
+ */
+export const MAX_GCS_REDIS_NAME_LENGTH = 26;
+/** The default engine version of each engine (Valkey starts at 7.2). */
+export const GCS_REDIS_ENGINE_VERSIONS: Readonly<Record<string, string>> = { redis: "7.1", valkey: "8.0" };
 
 export interface GcsRedisArgs {
     /**
@@ -25,8 +30,8 @@ export interface GcsRedisArgs {
      */
     clientSecurityGroupIds: pulumi.Input<string>[];
     /**
-     * The auth token (Redis password) as a Pulumi secret (`config.requireSecret`): 16 to 128 printable
-     * characters without spaces, `"`, `/` or `@`. A plain string is refused.
+     * The auth token (Redis password) as a Pulumi secret (`config.requireSecret`): 16 to 128 letters,
+     * digits and the special characters `! & # $ ^ < > -`. A plain string is refused.
      * @default a random 64-character token, kept as a secret in the stack's state (output `authToken`)
      * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/auth.html
      */
@@ -39,7 +44,7 @@ export interface GcsRedisArgs {
     engine?: string;
     /**
      * The engine version.
-     * @default "7.1"
+     * @default "7.1" for redis, "8.0" for valkey
      * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html
      */
     engineVersion?: string;
@@ -79,14 +84,19 @@ export interface GcsRedisArgs {
 /** Defaults of `GcsRedisArgs`. */
 export const gcsRedisDefaults = {
     engine: "redis",
-    engineVersion: "7.1",
     nodeType: "cache.r7g.large",
     nodes: 2,
     snapshotRetentionDays: 1,
     tags: {} as { [key: string]: string },
 };
 
-export type ResolvedGcsRedisArgs = GcsRedisArgs & { [K in keyof typeof gcsRedisDefaults]-?: NonNullable<GcsRedisArgs[K]> };
+export type ResolvedGcsRedisArgs = GcsRedisArgs & { [K in keyof typeof gcsRedisDefaults]-?: NonNullable<GcsRedisArgs[K]> } & { engineVersion: string };
+
+/** The arguments with their defaults; the engine version defaults per engine. */
+export function resolveGcsRedisArgs(args: GcsRedisArgs, given: Partial<GcsRedisArgs>): ResolvedGcsRedisArgs {
+    const a = { ...gcsRedisDefaults, ...given } as GcsRedisArgs & typeof gcsRedisDefaults;
+    return { ...a, engineVersion: args.engineVersion ?? GCS_REDIS_ENGINE_VERSIONS[a.engine] ?? "" } as ResolvedGcsRedisArgs;
+}
 
 /** Every problem with the arguments of `GcsRedis` `name`, as messages that name the argument, the value and the fix. */
 export function validateGcsRedisArgs(name: string, a: ResolvedGcsRedisArgs): string[] {
@@ -97,6 +107,9 @@ export function validateGcsRedisArgs(name: string, a: ResolvedGcsRedisArgs): str
             : undefined),
         () => (!GCS_REDIS_ENGINES.includes(a.engine) ? `engine ${show(a.engine)} is not supported: use "redis" or "valkey".` : undefined),
         () => (!/^\d+\.\d+$/.test(a.engineVersion) ? `engineVersion ${show(a.engineVersion)} is not a major.minor version: use one such as "7.1".` : undefined),
+        () => (a.engine === "valkey" && /^\d+\.\d+$/.test(a.engineVersion) && compareVersions(a.engineVersion, "7.2") < 0
+            ? `engineVersion ${show(a.engineVersion)} is not a Valkey version: Valkey on ElastiCache starts at 7.2; use "8.0".`
+            : undefined),
         () => (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(a.nodeType) ? `nodeType ${show(a.nodeType)} is not an ElastiCache node type: use one such as "cache.r7g.large".` : undefined),
         () => (!Number.isInteger(a.nodes) || a.nodes < 2 || a.nodes > 6
             ? `nodes ${show(a.nodes)} is out of range: use a whole number from 2 to 6 (a primary and at least one replica in another availability zone, for Multi-AZ failover).`
@@ -111,7 +124,10 @@ export function validateGcsRedisArgs(name: string, a: ResolvedGcsRedisArgs): str
     return collect(checks);
 }
 
-/** Whether an auth token ElastiCache would accept (checked when the value is known). */
+/**
+ * Whether an auth token ElastiCache would accept (checked when the value is known): 16 to 128
+ * characters, letters, digits and only the special characters ! & # $ ^ < > -.
+ */
 export function isValidAuthToken(token: string): boolean {
-    return token.length >= 16 && token.length <= 128 && /^[\x21-\x7e]+$/.test(token) && !/["/@]/.test(token);
+    return /^[A-Za-z0-9!&#$^<>-]{16,128}$/.test(token);
 }

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 
 import { withDefaults } from "../common/args";
 import { throwIfInvalid } from "../common/validation";
-import { gcsRedisDefaults, GcsRedisArgs, isValidAuthToken, ResolvedGcsRedisArgs, validateGcsRedisArgs } from "./args";
+import { GcsRedisArgs, isValidAuthToken, resolveGcsRedisArgs, validateGcsRedisArgs } from "./args";
 
 export * from "./args";
 
@@ -38,7 +38,7 @@ export class GcsRedis extends pulumi.ComponentResource {
     constructor(name: string, args: GcsRedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-vllm-eks:index:GcsRedis", name, {}, opts);
 
-        const a = withDefaults(gcsRedisDefaults, args) as ResolvedGcsRedisArgs;
+        const a = resolveGcsRedisArgs(args, withDefaults({}, args));
         throwIfInvalid("GcsRedis", validateGcsRedisArgs(name, a), this);
         const parent = { parent: this };
 
@@ -67,7 +67,7 @@ export class GcsRedis extends pulumi.ComponentResource {
         const given = a.authToken !== undefined
             ? pulumi.output(a.authToken).apply((token) => {
                 if (!isValidAuthToken(token)) {
-                    throw new pulumi.ResourceError(`GcsRedis: authToken is not one ElastiCache accepts: use 16 to 128 printable characters without spaces, '"', '/' or '@'.`, this);
+                    throw new pulumi.ResourceError("GcsRedis: authToken is not one ElastiCache accepts: use 16 to 128 letters, digits and the special characters ! & # $ ^ < > -.", this);
                 }
                 return token;
             })

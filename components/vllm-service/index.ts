@@ -77,6 +77,12 @@ function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Re
     return [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: secretName, key } } }];
 }
 
+/**
+ * The CA bundle of the image (Ubuntu's) that the GCS verifies a `rediss://` Redis with: Ray links its
+ * own OpenSSL, whose default paths miss it, so TLS to ElastiCache fails without it (ray#41161).
+ */
+export const REDIS_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+
 /** Where the Ray dashboard finds Grafana and Prometheus, so it embeds their graphs. */
 export function dashboardEnv(a: ResolvedServiceArgs): Record<string, unknown>[] {
     const env: Record<string, unknown>[] = [];
@@ -116,7 +122,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                         name: "ray-head",
                         image: a.image,
                         ports: HEAD_PORTS.map((p) => ({ ...p })),
-                        env: [...env, ...dashboardEnv(a)],
+                        env: [...env, ...dashboardEnv(a), ...(a.redisAddress !== undefined ? [{ name: "RAY_REDIS_CA_CERT", value: REDIS_CA_BUNDLE }] : [])],
                         resources: {
                             requests: { cpu: a.headCpu, memory: a.headMemory },
                             limits: { memory: a.headMemory },

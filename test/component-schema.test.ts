@@ -7,12 +7,13 @@
 import * as assert from "node:assert/strict";
 import * as path from "path";
 
-import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 
 import * as entry from "../index";
+import { PACKAGE_NAME, packageSchema } from "../scripts/schema";
 
 const ROOT = path.resolve(__dirname, "..");
-const NAME = "ray-vllm-eks";
+const NAME = PACKAGE_NAME;
 
 interface Property { type?: string; $ref?: string; description?: string; plain?: boolean; items?: Property; additionalProperties?: Property }
 interface Resource { description?: string; inputProperties: Record<string, Property>; requiredInputs: string[]; properties: Record<string, Property>; required: string[] }
@@ -83,10 +84,8 @@ describe("component package schema (pulumi package add)", function () {
 
     let schema: Schema;
     before(async () => {
-        // What @pulumi/pulumi/cmd/run-plugin does with the package's exports.
-        const components = getPulumiComponents(entry);
-        const provider = new ComponentProvider({ components, name: NAME, dirname: ROOT });
-        schema = JSON.parse(await provider.getSchema()) as Schema;
+        // In this process: what the plugin host serves (ComponentProvider over the exported components).
+        schema = JSON.parse(await packageSchema(ROOT)) as Schema;
     });
 
     it("exports exactly the six components", () => {

@@ -287,9 +287,14 @@ describe("the offline plan (npm run plan)", () => {
             stderr: "plan: --policy-config missing.json: no such file: give a JSON file in the format of pulumi preview --policy-pack-config.\n",
         },
     ];
-    for (const c of usageCases) {
+    // Each case is its own process: start them together, then check each.
+    let usageRuns: Promise<PlanRun>[] = [];
+    before(() => {
+        usageRuns = usageCases.map((c) => plan(...c.args));
+    });
+    for (const [i, c] of usageCases.entries()) {
         it(`exits 2 with a usage message for ${c.title}`, async () => {
-            const r = await plan(...c.args);
+            const r = await usageRuns[i];
             assert.deepEqual({ code: r.code, stdout: r.stdout, stderr: r.stderr }, { code: 2, stdout: "", stderr: c.stderr });
         });
     }

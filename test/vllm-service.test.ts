@@ -310,6 +310,11 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
         message: `serveAllowedCidrs "0.0.0.0/0" allows everyone: list only the networks of your clients.`,
     },
     {
+        title: "an empty TLS certificate (an unset config value)",
+        args: { models: [SMALL], exposeServe: true, serveClientCidrs: ["10.0.0.0/16"], serveTlsCertificateArn: "" },
+        message: `serveTlsCertificateArn "" is not an ACM certificate ARN: give one such as "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-...".`,
+    },
+    {
         title: "load balancer settings without exposeServe",
         args: { models: [SMALL], serveInternetFacing: true },
         message: "serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.",

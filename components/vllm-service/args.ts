@@ -578,6 +578,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (a.exposeServe && a.serveTlsCertificateArn === undefined && !a.serveAllowPlaintext
             ? `exposeServe is set without serveTlsCertificateArn: give the ACM certificate the load balancer terminates TLS with, or set serveAllowPlaintext to accept plain HTTP.`
             : undefined),
+        () => checkCertificateArn("serveTlsCertificateArn", a.serveTlsCertificateArn),
         () => (a.exposeServe && a.serveInternetFacing && a.serveAllowedCidrs.length === 0
             ? `serveInternetFacing is set without serveAllowedCidrs: an internet-facing endpoint must list the source CIDRs allowed to reach it.`
             : undefined),
@@ -617,6 +618,14 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
     return collect(checks);
 }
 
+/** An ACM certificate's ARN, when known: a load balancer cannot terminate TLS with anything else. */
+function checkCertificateArn(argument: string, value: pulumi.Input<string> | undefined): string | undefined {
+    if (!isKnown(value) || /^arn:aws[-a-z]*:acm:[a-z0-9-]+:\d+:certificate\/[\w-]+$/.test(value)) {
+        return undefined;
+    }
+    return `${argument} ${show(value)} is not an ACM certificate ARN: give one such as "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-...".`;
+}
+
 /** The OIDC fields of the dashboard Ingress, all needed for OIDC sign-in. */
 const OIDC_FIELDS = ["oidcIssuer", "oidcAuthorizationEndpoint", "oidcTokenEndpoint", "oidcUserInfoEndpoint", "oidcSecretName"] as const;
 /** The Cognito fields of the dashboard Ingress, all needed for Cognito sign-in. */
@@ -652,7 +661,7 @@ export function validateDashboardIngress(d: RayDashboardIngressArgs): string[] {
             : checkAllowlist("dashboardIngress.loadBalancerSubnetCidrs", subnets, "the load balancer's subnets")),
         () => (d.certificateArn === undefined || d.certificateArn === ""
             ? `dashboardIngress.certificateArn is missing: the load balancer signs users in only on HTTPS; give an ACM certificate ARN.`
-            : undefined),
+            : checkCertificateArn("dashboardIngress.certificateArn", d.certificateArn)),
         () => {
             if (oidc.length === 0 && cognito.length === 0) {
                 return `dashboardIngress has no sign-in: ${why}; set oidcIssuer, oidcAuthorizationEndpoint, oidcTokenEndpoint, oidcUserInfoEndpoint and oidcSecretName (an OIDC identity provider), or cognitoUserPoolArn, cognitoUserPoolClientId and cognitoUserPoolDomain (a Cognito user pool).`;

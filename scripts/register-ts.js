@@ -53,3 +53,32 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
     }
     module._compile(code, filename);
 };
+
+/**
+ * @pulumi/pulumi loads TypeScript and npm's Arborist as it starts (about 0.7 s), for serializing
+ * JavaScript closures, which nothing here does (no dynamic providers, no function serialization).
+ * They load on first use instead: a program that does serialize a closure still gets them.
+ */
+const Module = require("module");
+const LAZY = [
+    { request: "typescript", parent: `${path.sep}@pulumi${path.sep}pulumi${path.sep}typescript-shim.js` },
+    { request: "@npmcli/arborist", parent: `${path.sep}@pulumi${path.sep}pulumi${path.sep}runtime${path.sep}closure${path.sep}codePaths.js` },
+];
+const load = Module._load;
+Module._load = function lazyPulumiClosureDeps(request, parent, isMain) {
+    if (parent && parent.filename && LAZY.some((l) => l.request === request && parent.filename.endsWith(l.parent))) {
+        let real;
+        const target = () => (real = real || load.call(this, request, parent, isMain));
+        return new Proxy({}, {
+            // Lets TypeScript's __importStar take the module as it is, without listing its keys.
+            get: (_, key) => (key === "__esModule" ? true : Reflect.get(target(), key)),
+            has: (_, key) => Reflect.has(target(), key),
+            ownKeys: () => Reflect.ownKeys(target()),
+            getOwnPropertyDescriptor: (_, key) => {
+                const d = Reflect.getOwnPropertyDescriptor(target(), key);
+                return d && { ...d, configurable: true };
+            },
+        });
+    }
+    return load.call(this, request, parent, isMain);
+};

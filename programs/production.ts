@@ -26,12 +26,8 @@ export const PRODUCTION_MODELS = {
 
 /** Composes the production shape from the stack's configuration; returns the stack's outputs. */
 export function productionShape(config: pulumi.Config): Record<string, pulumi.Output<unknown>> {
-    const stack = pulumi.getStack();
-    const cluster = new LlmCluster("llm", clusterArgsFromConfig(config, {
-        "environment": stack,
-        "managed-by": "pulumi",
-        "project": "ray-vllm-eks",
-    }));
+    const tags = { "environment": pulumi.getStack(), "managed-by": "pulumi", "project": "ray-vllm-eks" };
+    const cluster = new LlmCluster("llm", clusterArgsFromConfig(config, tags));
 
     // Every in-cluster component deploys through this provider, never the ambient kubeconfig.
     const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
@@ -74,7 +70,7 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
         subnetIds: cluster.privateSubnetIds,
         clientSecurityGroupIds: [cluster.clusterSecurityGroupId],
         nodeType: config.get("redisNodeType"),
-        tags: { "environment": stack, "managed-by": "pulumi", "project": "ray-vllm-eks" },
+        tags,
     }, { dependsOn: [cluster] });
 
     const vpcCidr = config.get("vpcCidr") ?? "10.0.0.0/16";

@@ -125,7 +125,7 @@ export function renderReference(d: Declarations, created: Record<string, { type:
 /** Runs every component with its example under the mock engine and returns its descendants, sorted. */
 async function recordChildren(): Promise<Record<string, { type: string; name: string }[]>> {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { installRecordingMocks, waitForRegistrations } = require("./plan/engine") as typeof import("./plan/engine");
+    const { descendantsIn, installRecordingMocks, waitForRegistrations } = require("./plan/engine") as typeof import("./plan/engine");
     const recording = installRecordingMocks("ray-vllm-eks", "reference");
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     const k8s = require("@pulumi/kubernetes") as typeof import("@pulumi/kubernetes");
@@ -141,12 +141,9 @@ async function recordChildren(): Promise<Record<string, { type: string; name: st
     });
     await waitForRegistrations();
     const all = [...recording.resources.values()];
-    const descendants = (urn: string): { type: string; name: string }[] => {
-        const direct = all.filter((r) => r.parent === urn);
-        return direct.flatMap((r) => [{ type: r.type, name: r.name }, ...descendants(r.urn)]);
-    };
     const urnOf = (c: { name: string; resource: string }): string => all.find((r) => r.type === `ray-vllm-eks:index:${c.name}` && r.name === c.resource)!.urn;
-    return Object.fromEntries(COMPONENTS.map((c) => [c.name, descendants(urnOf(c))
+    return Object.fromEntries(COMPONENTS.map((c) => [c.name, descendantsIn(all, urnOf(c))
+        .map((r) => ({ type: r.type, name: r.name }))
         .sort((a, b) => (a.type === b.type ? a.name.localeCompare(b.name) : a.type.localeCompare(b.type)))]));
 }
 

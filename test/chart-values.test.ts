@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 
-import { chartDefaults, chartVersion, findChartsDir, unknownValueKeys } from "./support/charts";
+import { chartDefaults, chartsDirOrSkip, chartVersion, unknownValueKeys } from "./support/charts";
 
 import * as fs from "fs";
 import * as path from "path";
@@ -32,12 +32,7 @@ describe("Helm values the components set exist in the upstream charts' defaults"
     let chartsDir: string;
 
     before(function () {
-        const dir = findChartsDir();
-        if (!dir) {
-            console.log("    skipped: ../shared/charts not found (set RAY_VLLM_EKS_SHARED to the folder holding charts/)");
-            this.skip();
-        }
-        chartsDir = dir!;
+        chartsDir = chartsDirOrSkip(this);
     });
 
     it("finds a misplaced key (the check itself)", () => {

@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 
-import { chartDefaults, chartVersion, findChartsDir, unknownValueKeys } from "./support/charts";
+import { chartDefaults, chartsDirOrSkip, chartVersion, unknownValueKeys } from "./support/charts";
 
 import { SYSTEM_NODE_LABELS } from "../components/cluster/args";
 import { PolicyStatement } from "../components/cluster/karpenter";
@@ -145,16 +145,12 @@ describe("AWS Load Balancer Controller Helm values", () => {
         let chartsDir: string;
 
         before(function () {
-            const dir = findChartsDir();
-            if (!dir) {
-                console.log("    skipped: ../shared/charts not found (set RAY_VLLM_EKS_SHARED to the folder holding charts/)");
+            const dir = chartsDirOrSkip(this);
+            if (!fs.existsSync(path.join(dir, LOAD_BALANCER_CONTROLLER_CHART, "values.yaml"))) {
+                console.log(`    skipped: ${path.join(dir, LOAD_BALANCER_CONTROLLER_CHART)} has no values.yaml`);
                 this.skip();
             }
-            if (!fs.existsSync(path.join(dir!, LOAD_BALANCER_CONTROLLER_CHART, "values.yaml"))) {
-                console.log(`    skipped: ${path.join(dir!, LOAD_BALANCER_CONTROLLER_CHART)} has no values.yaml`);
-                this.skip();
-            }
-            chartsDir = dir!;
+            chartsDir = dir;
         });
 
         it("are the defaults of the pinned chart version, which deploys the same controller version", () => {

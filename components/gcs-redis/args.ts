@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
+import { withDefaults } from "../common/args";
 import { Check, checkName, collect, compareVersions, isKnown, show } from "../common/validation";
 
 /** ElastiCache engines Ray's GCS works with (a standalone, non-cluster-mode Redis protocol server). */
@@ -93,9 +94,9 @@ export const gcsRedisDefaults = {
 export type ResolvedGcsRedisArgs = GcsRedisArgs & { [K in keyof typeof gcsRedisDefaults]-?: NonNullable<GcsRedisArgs[K]> } & { engineVersion: string };
 
 /** The arguments with their defaults; the engine version defaults per engine. */
-export function resolveGcsRedisArgs(args: GcsRedisArgs, given: Partial<GcsRedisArgs>): ResolvedGcsRedisArgs {
-    const a = { ...gcsRedisDefaults, ...given } as GcsRedisArgs & typeof gcsRedisDefaults;
-    return { ...a, engineVersion: args.engineVersion ?? GCS_REDIS_ENGINE_VERSIONS[a.engine] ?? "" } as ResolvedGcsRedisArgs;
+export function resolveGcsRedisArgs(args: GcsRedisArgs): ResolvedGcsRedisArgs {
+    const a = withDefaults(gcsRedisDefaults, args);
+    return { ...a, engineVersion: a.engineVersion ?? GCS_REDIS_ENGINE_VERSIONS[a.engine] ?? "" };
 }
 
 /** Every problem with the arguments of `GcsRedis` `name`, as messages that name the argument, the value and the fix. */

@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
-import { withDefaults } from "../common/args";
 import { throwIfInvalid } from "../common/validation";
 import { GcsRedisArgs, isValidAuthToken, resolveGcsRedisArgs, validateGcsRedisArgs } from "./args";
 
@@ -38,7 +37,7 @@ export class GcsRedis extends pulumi.ComponentResource {
     constructor(name: string, args: GcsRedisArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-vllm-eks:index:GcsRedis", name, {}, opts);
 
-        const a = resolveGcsRedisArgs(args, withDefaults({}, args));
+        const a = resolveGcsRedisArgs(args);
         throwIfInvalid("GcsRedis", validateGcsRedisArgs(name, a), this);
         const parent = { parent: this };
 

@@ -180,6 +180,24 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
     return { resources: recorded, duplicateUrns };
 }
 
+/** Every resource registered below `urn` (children, grandchildren, ...), in URN order. */
+export function descendantsIn(resources: Iterable<PlannedResource>, urn: string): PlannedResource[] {
+    const all = [...resources];
+    const below = new Set<string>([urn]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const r of all) {
+            if (r.parent && below.has(r.parent) && !below.has(r.urn)) {
+                below.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    below.delete(urn);
+    return all.filter((r) => below.has(r.urn)).sort((a, b) => (a.urn < b.urn ? -1 : 1));
+}
+
 /** Waits until every registration still in flight (applies, component outputs) has finished. */
 export async function waitForRegistrations(): Promise<void> {
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();

@@ -15,6 +15,16 @@ export function findChartsDir(): string | undefined {
     return dir && fs.existsSync(dir) ? dir : undefined;
 }
 
+/** The charts' folder for a suite's `before` hook; without it, the suite is skipped with the reason printed. */
+export function chartsDirOrSkip(suite: Mocha.Context): string {
+    const dir = findChartsDir();
+    if (!dir) {
+        console.log("    skipped: ../shared/charts not found (set RAY_VLLM_EKS_SHARED to the folder holding charts/)");
+        suite.skip();
+    }
+    return dir!;
+}
+
 /** A chart's default values. */
 export function chartDefaults(chartsDir: string, chart: string): Record<string, unknown> {
     return YAML.parse(fs.readFileSync(path.join(chartsDir, chart, "values.yaml"), "utf8")) as Record<string, unknown>;

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { installRecordingMocks, PlannedResource, waitForRegistrations } from "../../scripts/plan/engine";
+import { descendantsIn, installRecordingMocks, PlannedResource, waitForRegistrations } from "../../scripts/plan/engine";
 
 export const PROJECT = "ray-vllm-eks";
 export const STACK = "test";
@@ -33,20 +33,7 @@ export function componentUrn(type: string, name: string): string {
 
 /** Every resource registered below `urn` (children, grandchildren, ...), in URN order. */
 export function descendantsOf(urn: string): PlannedResource[] {
-    const all = [...recorded.values()];
-    const below = new Set<string>([urn]);
-    let grew = true;
-    while (grew) {
-        grew = false;
-        for (const r of all) {
-            if (r.parent && below.has(r.parent) && !below.has(r.urn)) {
-                below.add(r.urn);
-                grew = true;
-            }
-        }
-    }
-    below.delete(urn);
-    return all.filter((r) => below.has(r.urn)).sort((a, b) => (a.urn < b.urn ? -1 : 1));
+    return descendantsIn(recorded.values(), urn);
 }
 
 /** The one registered resource of that type and name; fails the test when there is not exactly one. */

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 
-import { LlmClusterArgs } from "../components/cluster";
+import { ClusterAccessEntryArgs, LlmClusterArgs } from "../components/cluster";
 import { GpuPoolArgs } from "../components/gpu-nodepool";
 
 /**
@@ -15,6 +15,10 @@ export function clusterArgsFromConfig(config: pulumi.Config, tags: Record<string
         availabilityZoneCount: config.getNumber("availabilityZoneCount"),
         natGateways: config.get("natGateways"),
         endpointPublicAccessCidrs: config.getObject<string[]>("endpointPublicAccessCidrs"),
+        endpointPrivateAccessCidrs: config.getObject<string[]>("endpointPrivateAccessCidrs"),
+        endpointPrivateAccessSecurityGroupIds: config.getObject<string[]>("endpointPrivateAccessSecurityGroupIds"),
+        accessEntries: config.getObject<ClusterAccessEntryArgs[]>("accessEntries"),
+        storageReclaimPolicy: config.get("storageReclaimPolicy"),
         systemNodeInstanceTypes: config.getObject<string[]>("systemNodeInstanceTypes"),
         systemNodeMinSize: config.getNumber("systemNodeMinSize"),
         systemNodeMaxSize: config.getNumber("systemNodeMaxSize"),

@@ -14,7 +14,7 @@ const OUTPUT = path.join(ROOT, "docs", "reference.md");
 
 /** The components, their folders, and the example each is recorded with (the required arguments only). */
 const COMPONENTS: { name: string; folder: string; resource: string; example: string; inCluster: boolean }[] = [
-    { name: "LlmCluster", folder: "cluster", resource: "llm", example: `{ clusterName: "llm" }`, inCluster: false },
+    { name: "LlmCluster", folder: "cluster", resource: "llm", example: `{ clusterName: "llm", endpointPrivateAccessCidrs: ["10.100.0.0/16"], accessEntries: [{ name: "deployer", principalArn: "arn:aws:iam::111122223333:role/deployer", access: "cluster-admin" }] }`, inCluster: false },
     { name: "GpuNodePool", folder: "gpu-nodepool", resource: "gpu", example: `{ clusterName: "llm", nodeRoleName: "llm-karpenter-node", pools: [{ name: "inference", gpuLimit: 8 }] }`, inCluster: true },
     { name: "KubeRayOperator", folder: "kuberay", resource: "kuberay", example: `{}`, inCluster: true },
     { name: "VllmRayService", folder: "vllm-service", resource: "vllm", example: `{ models: [{ name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6.2xlarge" }] }`, inCluster: true },

@@ -9,8 +9,11 @@ const TYPE = "ray-vllm-eks:index:LlmCluster";
 
 /** The message LlmCluster refuses these arguments with (nothing registered below it). */
 function rejection(name: string, args: LlmClusterArgs): Promise<string> {
-    return refusal(TYPE, name, () => new LlmCluster(name, args));
+    return refusal(TYPE, name, () => new LlmCluster(name, { ...REACHABLE, ...args }));
 }
+
+/** A private endpoint reachable from a VPN: the arguments every case starts from. */
+const REACHABLE: LlmClusterArgs = { endpointPrivateAccessCidrs: ["10.100.0.0/16"] };
 
 const cases: { title: string; name?: string; args: LlmClusterArgs; message: string }[] = [
     {
@@ -129,6 +132,59 @@ const cases: { title: string; name?: string; args: LlmClusterArgs; message: stri
         message: `controlPlaneLogRetentionDays 45 is not a retention CloudWatch Logs accepts: use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.`,
     },
     {
+        title: "a private-only endpoint nothing can reach",
+        args: { endpointPrivateAccessCidrs: [], endpointPublicAccessCidrs: [] },
+        message: `endpointPublicAccessCidrs is empty, so the Kubernetes API is private-only, and nothing outside the cluster admits 443 to it: pulumi up could not install a single chart. Admit where it runs: endpointPrivateAccessCidrs (a VPN's or a peered CI runner VPC's CIDR), endpointPrivateAccessSecurityGroupIds (a CI runner's or bastion's security group), or endpointPublicAccessCidrs with your runners' egress CIDRs.`,
+    },
+    {
+        title: "a private access CIDR with host bits",
+        args: { endpointPrivateAccessCidrs: ["10.100.0.1/16"] },
+        message: `endpointPrivateAccessCidrs "10.100.0.1/16" has host bits set after its prefix: use the network address "10.100.0.0/16".`,
+    },
+    {
+        title: "an access entry for an assumed-role session",
+        args: { accessEntries: [{ name: "ci", principalArn: "arn:aws:sts::111122223333:assumed-role/deployer/gha-run-42", access: "cluster-admin" }] },
+        message: `accessEntries[0].principalArn "arn:aws:sts::111122223333:assumed-role/deployer/gha-run-42" is an assumed-role session: name the role itself, "arn:aws:iam::111122223333:role/deployer".`,
+    },
+    {
+        title: "an access entry that is not an IAM principal",
+        args: { accessEntries: [{ name: "ci", principalArn: "deployer", access: "view" }] },
+        message: `accessEntries[0].principalArn "deployer" is not an IAM role or user ARN: use one such as "arn:aws:iam::111122223333:role/deployer".`,
+    },
+    {
+        title: "an unknown access policy",
+        args: { accessEntries: [{ name: "ci", principalArn: "arn:aws:iam::111122223333:role/ci", access: "owner" }] },
+        message: `accessEntries[0].access "owner" is not an access policy: use "cluster-admin", "admin", "edit" or "view".`,
+    },
+    {
+        title: "cluster-admin limited to namespaces",
+        args: { accessEntries: [{ name: "ci", principalArn: "arn:aws:iam::111122223333:role/ci", access: "cluster-admin", namespaces: ["llm"] }] },
+        message: `accessEntries[0] gives "cluster-admin" to namespaces ["llm"]: cluster-admin is cluster-wide; use "admin" to limit the entry to namespaces, or remove namespaces.`,
+    },
+    {
+        title: "an access entry scoped to an invalid namespace",
+        args: { accessEntries: [{ name: "ci", principalArn: "arn:aws:iam::111122223333:role/ci", access: "edit", namespaces: ["llm", "Team_A"] }] },
+        message: `accessEntries[0].namespaces ["Team_A"] are not namespace names: use lower-case letters, digits and hyphens, such as "llm".`,
+    },
+    {
+        title: "two access entries with one name",
+        args: { accessEntries: [
+            { name: "ops", principalArn: "arn:aws:iam::111122223333:role/ops", access: "view" },
+            { name: "ops", principalArn: "arn:aws:iam::111122223333:role/oncall", access: "edit" },
+        ] },
+        message: `accessEntries[1].name "ops" is used by an earlier entry: give each entry its own name, such as "deployer" or "oncall".`,
+    },
+    {
+        title: "an access entry name that cannot name a resource",
+        args: { accessEntries: [{ name: "CI Deployer", principalArn: "arn:aws:iam::111122223333:role/ci", access: "view" }] },
+        message: `accessEntries[0].name "CI Deployer" is not a valid name: use lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit, such as "llm-dev".`,
+    },
+    {
+        title: "an unknown storage reclaim policy",
+        args: { storageReclaimPolicy: "Recycle" },
+        message: `storageReclaimPolicy "Recycle" is not a reclaim policy: use "Retain" (volumes outlive their claims; delete them yourself) or "Delete" (volumes go with their claims).`,
+    },
+    {
         title: "an unpinned Karpenter version",
         args: { karpenterVersion: "latest" },
         message: `karpenterVersion "latest" is not an exact chart version: pin one such as "1.14.1" (ranges and "latest" drift between deployments).`,
@@ -152,12 +208,14 @@ describe("LlmCluster input validation", () => {
     });
 
     it("accepts the defaults and the boundaries", () => {
-        assert.deepEqual(validateLlmClusterArgs("a".repeat(32), { ...clusterDefaults }), []);
+        assert.deepEqual(validateLlmClusterArgs("a".repeat(32), { ...clusterDefaults, endpointPrivateAccessCidrs: ["10.100.0.0/16"] }), []);
+        assert.deepEqual(validateLlmClusterArgs("llm", { ...clusterDefaults, endpointPrivateAccessSecurityGroupIds: [pulumi.output("sg-0123456789abcdef0")] }), []);
         assert.deepEqual(validateLlmClusterArgs("llm", { ...clusterDefaults, vpcCidr: "172.16.0.0/20", availabilityZoneCount: 2, systemNodeMinSize: 1, systemNodeMaxSize: 1, endpointPublicAccessCidrs: ["203.0.113.10/32"] }), []);
     });
 
     it("leaves values that are not known yet to the cloud API", () => {
         const unknown = pulumi.output("1.10");
-        assert.deepEqual(validateLlmClusterArgs("llm", { ...clusterDefaults, kubernetesVersion: unknown, clusterName: pulumi.output("BAD NAME") }), []);
+        assert.deepEqual(validateLlmClusterArgs("llm", { ...clusterDefaults, kubernetesVersion: unknown, clusterName: pulumi.output("BAD NAME"), endpointPublicAccessCidrs: pulumi.output([]) }), []);
+        assert.deepEqual(validateLlmClusterArgs("llm", { ...clusterDefaults, ...REACHABLE, accessEntries: [{ name: "ci", principalArn: pulumi.output("not an arn"), access: "view" }] }), []);
     });
 });

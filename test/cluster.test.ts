@@ -40,6 +40,7 @@ describe("LlmCluster", () => {
             "aws:cloudwatch/logGroup:LogGroup c1-control-plane-logs",
             "aws:ec2/tag:Tag c1-discovery-tag",
             "aws:eks/accessEntry:AccessEntry c1-karpenter-node-access",
+            "aws:eks/addon:Addon c1-coredns",
             "aws:eks/addon:Addon c1-ebs-csi-driver",
             "aws:eks/addon:Addon c1-pod-identity-agent",
             "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-karpenter-pod-identity",
@@ -74,7 +75,7 @@ describe("LlmCluster", () => {
             "pulumi:providers:kubernetes c1-k8s",
         ];
         assert.deepEqual([...children].sort(), [...expected].sort());
-        assert.equal(children.length, 50);
+        assert.equal(children.length, 51);
         for (const r of descendantsOf(urn)) {
             assert.equal(r.parent, urn, `${r.name} is a direct child`);
         }
@@ -166,6 +167,8 @@ describe("LlmCluster", () => {
                 scalingConfig: { desiredSize: 2, maxSize: 4, minSize: 2 },
                 subnetIds: undefined,
                 tags: TAGS,
+                // With a launch template, pulumi-eks leaves the version unset: it is the control plane's.
+                version: "1.35",
             },
         );
         assert.match(ng.inputs.nodeRoleArn as string, /^arn:aws:iam::123456789012:role\/c1-system-node-[0-9a-f]{7}$/);
@@ -270,6 +273,8 @@ describe("LlmCluster", () => {
         assert.ok(association.dependencies.includes(resource("aws:eks/addon:Addon", "c1-pod-identity-agent").urn));
         assert.deepEqual(resource("aws:eks/addon:Addon", "c1-pod-identity-agent").inputs, {
             addonName: "eks-pod-identity-agent",
+            // The mocks' getAddonVersion names the Kubernetes version it was asked for.
+            addonVersion: "v1.35.0-eksbuild.1",
             clusterName: "llm-test",
             resolveConflictsOnCreate: "OVERWRITE",
             resolveConflictsOnUpdate: "OVERWRITE",
@@ -285,7 +290,15 @@ describe("LlmCluster", () => {
         for (const release of [crds, controller]) {
             assert.ok(release.provider?.startsWith(`${provider.urn}::`), `${release.name} uses the cluster's provider`);
         }
-        assert.deepEqual(crds.inputs, { chart: "oci://public.ecr.aws/karpenter/karpenter-crd", compat: "true", createNamespace: true, name: "karpenter-crd", namespace: "kube-system", version: "1.14.1" });
+        assert.deepEqual(crds.inputs, {
+            chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+            compat: "true",
+            name: "karpenter-crd",
+            namespace: "kube-system",
+            // Helm leaves the CRDs (and so every NodePool and GPU node) in place on uninstall.
+            values: { additionalAnnotations: { "helm.sh/resource-policy": "keep" } },
+            version: "1.14.1",
+        });
         assert.deepEqual(controller.inputs, {
             chart: "oci://public.ecr.aws/karpenter/karpenter",
             compat: "true",
@@ -326,7 +339,7 @@ describe("LlmCluster", () => {
             parameters: { type: "gp3", encrypted: "true" },
             volumeBindingMode: "WaitForFirstConsumer",
             allowVolumeExpansion: true,
-            reclaimPolicy: "Delete",
+            reclaimPolicy: "Retain",
         });
         assert.ok(storageClass.dependencies.includes(addon.urn), "the StorageClass waits for its driver");
     });
@@ -383,7 +396,7 @@ describe("LlmCluster", () => {
 
 describe("LlmCluster arguments", () => {
     it("turns the public endpoint off when no CIDR is listed (the private endpoint stays on)", async () => {
-        const c = new LlmCluster("c2", {});
+        const c = new LlmCluster("c2", { endpointPrivateAccessCidrs: ["10.100.0.0/16"] });
         await valueOf(c.clusterName);
         await settle();
         const eks = resource("eks:index:Cluster", "c2-eks");
@@ -401,7 +414,7 @@ describe("LlmCluster arguments", () => {
     });
 
     it("keeps a default when an argument is explicitly undefined (as unset config is)", async () => {
-        const c = new LlmCluster("c4", { kubernetesVersion: undefined, systemNodeMinSize: 3, systemNodeMaxSize: 5, natGateways: "Single" });
+        const c = new LlmCluster("c4", { endpointPublicAccessCidrs: ["198.51.100.0/24"], kubernetesVersion: undefined, systemNodeMinSize: 3, systemNodeMaxSize: 5, natGateways: "Single" });
         await valueOf(c.clusterName);
         await settle();
         assert.equal(resource("eks:index:Cluster", "c4-eks").inputs.version, "1.35");

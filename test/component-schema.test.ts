@@ -23,7 +23,7 @@ interface Schema { name: string; version: string; resources: Record<string, Reso
 const EXPECTED: Record<string, { inputs: string[]; requiredInputs: string[]; outputs: string[] }> = {
     LlmCluster: {
         inputs: ["clusterName", "kubernetesVersion", "vpcCidr", "availabilityZoneCount", "natGateways", "endpointPublicAccessCidrs",
-            "allowPublicEndpointFromAnywhere", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeDesiredSize", "systemNodeMaxSize",
+            "allowPublicEndpointFromAnywhere", "endpointPrivateAccessCidrs", "endpointPrivateAccessSecurityGroupIds", "accessEntries", "storageReclaimPolicy", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeDesiredSize", "systemNodeMaxSize",
             "systemNodeDiskSizeGiB", "controlPlaneLogRetentionDays", "deletionProtection", "karpenterVersion", "karpenterNamespace",
             "karpenterControllerCpu", "karpenterControllerMemory", "ebsCsiDriver", "loadBalancerController", "loadBalancerControllerVersion", "supportType", "tags"],
         requiredInputs: [],
@@ -130,11 +130,14 @@ describe("component package schema (pulumi package add)", function () {
         const cluster = schema.resources[`${NAME}:index:LlmCluster`];
         assert.match(cluster.description ?? "", /^An EKS cluster ready to serve LLMs: an awsx VPC, an `@pulumi\/eks` cluster/);
         assert.equal(cluster.properties.privateSubnetIds.type, "array");
+        assert.equal(cluster.inputProperties.accessEntries.items?.$ref, `#/types/${NAME}:index:ClusterAccessEntryArgs`);
+        assert.equal(schema.types[`${NAME}:index:ClusterAccessEntryArgs`].required?.join(","), "access,name,principalArn");
+        assert.equal(cluster.inputProperties.deletionProtection.type, "boolean");
     });
 
     it("documents every property of the nested types", () => {
         assert.deepEqual(Object.keys(schema.types).sort(),
-            ["DisruptionBudgetArgs", "FeatureGateArgs", "GpuPoolArgs", "ModelArgs", "RayDashboardIngressArgs"].map((t) => `${NAME}:index:${t}`));
+            ["ClusterAccessEntryArgs", "DisruptionBudgetArgs", "FeatureGateArgs", "GpuPoolArgs", "ModelArgs", "RayDashboardIngressArgs"].map((t) => `${NAME}:index:${t}`));
         const problems = Object.entries(schema.types).flatMap(([t, def]) => Object.entries(def.properties ?? {})
             .map(([k, p]) => [`${t}.${k}`, badDescription(p.description)])
             .filter(([, why]) => why !== undefined).map(([where, why]) => `${where}: ${why}`));

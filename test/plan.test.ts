@@ -46,7 +46,8 @@ describe("the offline plan (npm run plan)", () => {
 
     it("plans dev: exit 0, a summary by type, plan.json with every resource", () => {
         assert.equal(devA.code, 0, devA.stderr);
-        assert.equal(devA.stderr, "");
+        // Dev lists no access entries: the plan says who is locked out.
+        assert.equal(devA.stderr, "warning: [runtime] LlmCluster llm: only the IAM identity that creates the cluster can use its Kubernetes API (EKS makes it cluster admin; nobody else has an access entry). Add accessEntries for your CI/CD role and operators, or they, and pulumi up run by anyone else, are locked out.\n");
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { Check, checkName, checkWholeNumber, collect, isKnown, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../common/validation";
-import { KARPENTER_VERSION } from "./karpenter";
-import { LOAD_BALANCER_CONTROLLER_VERSION } from "./load-balancer-controller";
+import { KARPENTER_VERSION, LOAD_BALANCER_CONTROLLER_VERSION } from "./versions";
 
 /**
  * Kubernetes versions both Amazon EKS (standard or extended support, late 2026) and
@@ -25,8 +24,8 @@ export const NAT_GATEWAY_STRATEGIES: readonly string[] = ["Single", "OnePerAz"];
 /** The StorageClass LlmCluster creates with `ebsCsiDriver`: encrypted gp3 volumes. */
 export const EBS_STORAGE_CLASS = "gp3";
 
-/** The label on system nodes; operators, Ray heads and monitoring select it. */
-export const SYSTEM_NODE_LABELS: Readonly<Record<string, string>> = { "ray-vllm-eks/node-pool": "system" };
+// Re-exported for importers of `cluster/args` from earlier releases; the labels live in common/.
+export { SYSTEM_NODE_LABELS } from "../common/labels";
 
 /** Instance families with accelerators: system nodes are CPU only, GPUs come from Karpenter. */
 const ACCELERATED_FAMILY = /^(g\d|gr\d|p\d|inf\d|trn\d|dl\d|vt\d|f\d)/;
@@ -43,6 +42,9 @@ export interface LlmClusterArgs {
     /**
      * The EKS cluster's name, also the interruption queue's name and the value of the
      * `karpenter.sh/discovery` tag. Lower-case letters, digits and hyphens, at most 32 characters.
+     * Changing it REPLACES the EKS cluster (and so every node and in-cluster object), the
+     * interruption queue and the control-plane log group; with `deletionProtection` on, Pulumi
+     * refuses that replacement (the cluster is protected).
      * @default the component's resource name
      * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateCluster.html
      */
@@ -128,11 +130,53 @@ export interface LlmClusterArgs {
      */
     controlPlaneLogRetentionDays?: pulumi.Input<number>;
     /**
-     * Refuse to delete the EKS cluster until this is turned off. Turn it off before `pulumi destroy`.
+     * Guard the state that a mistake would destroy: EKS refuses to delete the cluster, and Pulumi
+     * `protect`s the VPC, the secrets' KMS key and the EKS cluster (with every child of those
+     * components), so neither `pulumi destroy` nor a change that would replace them (a new
+     * `clusterName`, `vpcCidr` or `availabilityZoneCount`) can go through. To tear down: set it to
+     * false, `pulumi up`, then `pulumi destroy`. A plain boolean: it decides resource options.
      * @default true
      * @see https://docs.aws.amazon.com/eks/latest/userguide/deletion-protection.html
+     * @see https://www.pulumi.com/docs/iac/concepts/options/protect/
      */
-    deletionProtection?: pulumi.Input<boolean>;
+    deletionProtection?: boolean;
+    /**
+     * Extra sources admitted on port 443 to the cluster security group, which fronts the
+     * Kubernetes API's private endpoint: the CIDRs of a VPN or of a peered or transit-attached
+     * network where `pulumi up` runs (a CI runner VPC). Each becomes one ingress rule. Needed when
+     * `endpointPublicAccessCidrs` is empty, unless `endpointPrivateAccessSecurityGroupIds` is set.
+     * A plain list: each entry is a child resource.
+     * @default []
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html#private-access
+     */
+    endpointPrivateAccessCidrs?: string[];
+    /**
+     * Security groups admitted on port 443 to the cluster security group (the private endpoint),
+     * such as a CI runner's group in a peered VPC or a bastion's. Each becomes one ingress rule.
+     * A plain list (its entries may be outputs): each entry is a child resource.
+     * @default []
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html#private-access
+     */
+    endpointPrivateAccessSecurityGroupIds?: pulumi.Input<string>[];
+    /**
+     * Who may use the Kubernetes API besides the IAM identity that creates the cluster (EKS makes
+     * that one cluster admin): the CI/CD role that deploys, operators, read-only viewers. Each
+     * entry becomes an EKS access entry and one access-policy association. Do not list the
+     * identity that runs the first `pulumi up`: EKS already created its entry, and a second one
+     * fails. A plain list: each entry is a child resource.
+     * @default []
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+     */
+    accessEntries?: ClusterAccessEntryArgs[];
+    /**
+     * What happens to an EBS volume of the `gp3` StorageClass (Prometheus's samples) when its claim
+     * is deleted: "Retain" keeps the volume, and its data, until someone deletes it; "Delete"
+     * deletes it with the claim (nothing left billing after a teardown). Changing it replaces the
+     * StorageClass (Kubernetes does not update a class's reclaim policy); existing volumes keep theirs.
+     * @default "Retain"
+     * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming
+     */
+    storageReclaimPolicy?: string;
     /**
      * The Karpenter chart and controller version (1.14.x is what this package is tested with).
      * @default "1.14.1"
@@ -140,7 +184,9 @@ export interface LlmClusterArgs {
      */
     karpenterVersion?: pulumi.Input<string>;
     /**
-     * The namespace of the Karpenter controller.
+     * The namespace of the Karpenter controller. Changing it reinstalls the controller there (the
+     * old release goes first, so the two never fight over cluster-wide objects); the CRDs, and so
+     * every NodePool and node, stay where they are: their release is always in kube-system.
      * @default "kube-system"
      * @see https://karpenter.sh/docs/getting-started/getting-started-with-karpenter/
      */
@@ -192,6 +238,48 @@ export interface LlmClusterArgs {
     tags?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
 }
 
+/** One principal allowed to use the Kubernetes API, with one EKS access policy. */
+export interface ClusterAccessEntryArgs {
+    /**
+     * A short name for the entry, used in its child resources' names (`<name>-access-<entry>`):
+     * lower-case letters, digits and hyphens, at most 20 characters, unique in the list.
+     * Renaming it replaces the entry.
+     */
+    name: string;
+    /**
+     * The IAM role or user ARN, such as `arn:aws:iam::111122223333:role/deployer`. Not an
+     * assumed-role session ARN (`arn:aws:sts::...:assumed-role/...`): name the role itself.
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/creating-access-entries.html
+     */
+    principalArn: pulumi.Input<string>;
+    /**
+     * The access policy: "cluster-admin" (everything, cluster-wide), or "admin", "edit" or "view"
+     * (Kubernetes' aggregated roles), cluster-wide or limited to `namespaces`.
+     * @see https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html
+     */
+    access: string;
+    /**
+     * Limit "admin", "edit" or "view" to these namespaces. Not allowed with "cluster-admin".
+     * @default [] (cluster-wide)
+     * @see https://docs.aws.amazon.com/eks/latest/APIReference/API_AccessScope.html
+     */
+    namespaces?: string[];
+}
+
+/** The EKS access policy (`arn:<partition>:eks::aws:cluster-access-policy/<name>`) of each `access` value. */
+export const ACCESS_POLICIES: Readonly<Record<string, string>> = {
+    "cluster-admin": "AmazonEKSClusterAdminPolicy",
+    "admin": "AmazonEKSAdminPolicy",
+    "edit": "AmazonEKSEditPolicy",
+    "view": "AmazonEKSViewPolicy",
+};
+
+/** Reclaim policies of the `gp3` StorageClass. */
+export const STORAGE_RECLAIM_POLICIES: readonly string[] = ["Retain", "Delete"];
+
+/** The longest access entry `name`: child names stay short. */
+export const MAX_ACCESS_ENTRY_NAME_LENGTH = 20;
+
 /** Defaults of `LlmClusterArgs` (see each field's documentation). */
 export const clusterDefaults = {
     kubernetesVersion: "1.35",
@@ -206,6 +294,10 @@ export const clusterDefaults = {
     systemNodeDiskSizeGiB: 150,
     controlPlaneLogRetentionDays: 90,
     deletionProtection: true,
+    endpointPrivateAccessCidrs: [] as string[],
+    endpointPrivateAccessSecurityGroupIds: [] as pulumi.Input<string>[],
+    accessEntries: [] as ClusterAccessEntryArgs[],
+    storageReclaimPolicy: "Retain",
     karpenterVersion: KARPENTER_VERSION,
     karpenterNamespace: "kube-system",
     karpenterControllerCpu: "1",
@@ -292,6 +384,16 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             }
             return problems;
         },
+        () => (a.endpointPrivateAccessCidrs ?? []).map((c) => (isKnown(c) ? checkCidr("endpointPrivateAccessCidrs", c) : undefined))
+            .filter((p): p is string => p !== undefined),
+        () => checkApiReachable(a),
+        () => checkAccessEntries(a.accessEntries),
+        () => (isKnown(a.storageReclaimPolicy) && !STORAGE_RECLAIM_POLICIES.includes(a.storageReclaimPolicy)
+            ? `storageReclaimPolicy ${show(a.storageReclaimPolicy)} is not a reclaim policy: use "Retain" (volumes outlive their claims; delete them yourself) or "Delete" (volumes go with their claims).`
+            : undefined),
+        () => (typeof a.deletionProtection !== "boolean"
+            ? `deletionProtection ${show(a.deletionProtection)} is not a boolean: set true (protect the cluster, VPC and key) or false (before pulumi destroy); it decides resource options, so it cannot be an output.`
+            : undefined),
         () => {
             const types = a.systemNodeInstanceTypes;
             if (!isKnown(types)) {
@@ -346,4 +448,74 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
         },
     ];
     return collect(checks);
+}
+
+/**
+ * Whether `pulumi up` can reach the Kubernetes API: a private-only endpoint (no public CIDR)
+ * admits only the cluster security group unless sources are added, and every chart would then
+ * fail to install.
+ */
+function checkApiReachable(a: ResolvedClusterArgs): string | undefined {
+    const publicCidrs = a.endpointPublicAccessCidrs;
+    if (!isKnown(publicCidrs) || publicCidrs.length > 0) {
+        return undefined;
+    }
+    if (a.endpointPrivateAccessCidrs.length > 0 || a.endpointPrivateAccessSecurityGroupIds.length > 0) {
+        return undefined;
+    }
+    return `endpointPublicAccessCidrs is empty, so the Kubernetes API is private-only, and nothing outside the cluster admits 443 to it: pulumi up could not install a single chart. Admit where it runs: endpointPrivateAccessCidrs (a VPN's or a peered CI runner VPC's CIDR), endpointPrivateAccessSecurityGroupIds (a CI runner's or bastion's security group), or endpointPublicAccessCidrs with your runners' egress CIDRs.`;
+}
+
+const PRINCIPAL_ARN = /^arn:aws[-a-z]*:iam::\d{12}:(role|user)\/.+$/;
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Every problem with `accessEntries`: names, principals, access policies and scopes. */
+function checkAccessEntries(entries: ClusterAccessEntryArgs[]): string[] {
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const [i, e] of entries.entries()) {
+        const where = `accessEntries[${i}]`;
+        const nameProblem = checkName(`${where}.name`, e.name ?? "", MAX_ACCESS_ENTRY_NAME_LENGTH, "so that the names of its child resources stay short");
+        if (nameProblem) {
+            problems.push(nameProblem);
+        } else if (seen.has(e.name)) {
+            problems.push(`${where}.name ${show(e.name)} is used by an earlier entry: give each entry its own name, such as "deployer" or "oncall".`);
+        }
+        seen.add(e.name);
+        const arn = e.principalArn;
+        if (isKnown(arn) && !PRINCIPAL_ARN.test(arn)) {
+            const fix = /^arn:aws[-a-z]*:sts::\d{12}:assumed-role\/([^/]+)\//.exec(arn);
+            problems.push(fix
+                ? `${where}.principalArn ${show(arn)} is an assumed-role session: name the role itself, "arn:aws:iam::${arn.split(":")[4]}:role/${fix[1]}".`
+                : `${where}.principalArn ${show(arn)} is not an IAM role or user ARN: use one such as "arn:aws:iam::111122223333:role/deployer".`);
+        }
+        if (!(e.access in ACCESS_POLICIES)) {
+            problems.push(`${where}.access ${show(e.access)} is not an access policy: use "cluster-admin", "admin", "edit" or "view".`);
+        }
+        const namespaces = e.namespaces ?? [];
+        if (e.access === "cluster-admin" && namespaces.length > 0) {
+            problems.push(`${where} gives "cluster-admin" to namespaces ${show(namespaces)}: cluster-admin is cluster-wide; use "admin" to limit the entry to namespaces, or remove namespaces.`);
+        }
+        const bad = namespaces.filter((n) => !NAMESPACE_NAME.test(n) || n.length > 63);
+        if (bad.length > 0) {
+            problems.push(`${where}.namespaces ${show(bad)} are not namespace names: use lower-case letters, digits and hyphens, such as "llm".`);
+        }
+    }
+    return problems;
+}
+
+/**
+ * What every builder of LlmCluster's children needs: the component's name (the prefix of its
+ * children's names), its resolved arguments, the EKS cluster's name, the parent and the partition.
+ */
+export interface ClusterScope {
+    /** The LlmCluster's resource name: children are `${name}-<role>`. */
+    name: string;
+    args: ResolvedClusterArgs;
+    /** The EKS cluster's name (`clusterName`, or `name`). */
+    clusterName: pulumi.Output<string>;
+    /** The LlmCluster itself: every child's parent. */
+    parent: pulumi.Resource;
+    /** The AWS partition ("aws", "aws-cn", "aws-us-gov"), for managed policy ARNs. */
+    partition: pulumi.Output<string>;
 }

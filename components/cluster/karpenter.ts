@@ -8,12 +8,25 @@
  * ownership tags, and pass only its own node role.
  */
 
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import type { ClusterScope } from "./args";
+import type { NodeRole } from "./iam";
+
 /** The Karpenter Helm chart (OCI) the cluster installs. */
 export const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 /** Karpenter's CRD chart, installed as its own release so CRDs are upgraded with the controller. */
 export const KARPENTER_CRD_CHART = "oci://public.ecr.aws/karpenter/karpenter-crd";
-/** The pinned Karpenter version (chart and controller image). Override with `karpenterVersion`. */
-export const KARPENTER_VERSION = "1.14.1";
+export { KARPENTER_VERSION } from "./versions";
+/**
+ * The namespace of the CRD chart's release, whatever `karpenterNamespace` is: moving that release
+ * would uninstall it, and Helm's uninstall deletes the CRDs it rendered, with every NodePool,
+ * NodeClaim and so every GPU node. Only the controller moves with `karpenterNamespace`.
+ */
+export const KARPENTER_CRD_NAMESPACE = "kube-system";
 /** The Helm release name; Karpenter's chart names its service account after it. */
 export const KARPENTER_RELEASE_NAME = "karpenter";
 /** The service account the controller runs as, bound to its IAM role through EKS Pod Identity. */
@@ -339,3 +352,125 @@ export function karpenterHelmValues(v: KarpenterValuesInput): Record<string, unk
         },
     };
 }
+
+/** What the Karpenter builder needs from the builders before it. */
+export interface KarpenterDeps {
+    cluster: eks.Cluster;
+    clusterSecurityGroupId: pulumi.Output<string>;
+    systemNodes: eks.ManagedNodeGroup;
+    podIdentityAgent: aws.eks.Addon;
+    /** The role of the nodes Karpenter launches (from `createNodeRole`). */
+    nodeRole: NodeRole;
+    provider: k8s.Provider;
+    region: pulumi.Output<string>;
+    accountId: pulumi.Output<string>;
+}
+
+/** What the Karpenter builder creates that others use. */
+export interface Karpenter {
+    nodeAccess: aws.eks.AccessEntry;
+    queue: aws.sqs.Queue;
+    crds: k8s.helm.v3.Release;
+    controller: k8s.helm.v3.Release;
+}
+
+/**
+ * Karpenter: the node role's access entry, the discovery tag on the cluster security group, the
+ * interruption queue and its EventBridge rules, the controller's Pod Identity role and policies,
+ * and the CRD and controller charts.
+ *
+ * The CRD release keeps its CRDs on uninstall (`helm.sh/resource-policy: keep` through the
+ * karpenter-crd chart's `additionalAnnotations`): deleting a CRD deletes every object of it, and
+ * a NodePool's deletion cascades to its NodeClaims and so to the GPU instances.
+ * The controller release is deleted before it is replaced (a new namespace): its cluster-scoped
+ * objects (ClusterRoles, webhooks) cannot belong to two releases at once.
+ */
+export function createKarpenter(s: ClusterScope, d: KarpenterDeps): Karpenter {
+    const { name, args: a, clusterName, parent } = s;
+    const eksClusterName = d.cluster.eksCluster.name;
+    // Karpenter's nodes: their role needs an access entry of type EC2_LINUX to join.
+    const nodeAccess = new aws.eks.AccessEntry(`${name}-karpenter-node-access`, {
+        clusterName: eksClusterName,
+        principalArn: d.nodeRole.role.arn,
+        type: "EC2_LINUX",
+        tags: a.tags,
+    }, { parent });
+
+    new aws.ec2.Tag(`${name}-discovery-tag`, {
+        resourceId: d.clusterSecurityGroupId,
+        key: DISCOVERY_TAG_KEY,
+        value: clusterName,
+    }, { parent });
+
+    const queue = new aws.sqs.Queue(`${name}-karpenter-queue`, {
+        name: clusterName,
+        messageRetentionSeconds: INTERRUPTION_MESSAGE_RETENTION_SECONDS,
+        sqsManagedSseEnabled: true,
+        tags: a.tags,
+    }, { parent });
+    new aws.sqs.QueuePolicy(`${name}-karpenter-queue-policy`, {
+        queueUrl: queue.url,
+        policy: queue.arn.apply((arn) => JSON.stringify(interruptionQueuePolicy(arn))),
+    }, { parent });
+    for (const rule of INTERRUPTION_RULES) {
+        const eventRule = new aws.cloudwatch.EventRule(`${name}-karpenter-${rule.role}`, {
+            description: pulumi.interpolate`Karpenter interruption handling for ${clusterName}: ${rule.detailType}`,
+            eventPattern: interruptionEventPattern(rule),
+            tags: a.tags,
+        }, { parent });
+        new aws.cloudwatch.EventTarget(`${name}-karpenter-${rule.role}`, {
+            rule: eventRule.name,
+            arn: queue.arn,
+        }, { parent });
+    }
+
+    const controllerRole = new aws.iam.Role(`${name}-karpenter-controller`, {
+        description: pulumi.interpolate`Karpenter controller of EKS cluster ${clusterName} (EKS Pod Identity)`,
+        assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()),
+        tags: a.tags,
+    }, { parent });
+    const policies = pulumi.all([s.partition, d.region, d.accountId, clusterName, d.nodeRole.role.arn, queue.arn])
+        .apply(([partition, region, accountId, clusterName, nodeRoleArn, queueArn]) =>
+            controllerPolicies({ partition, region, accountId, clusterName, nodeRoleArn, queueArn }));
+    const controllerPolicyResources = CONTROLLER_POLICY_KEYS.map((key) =>
+        new aws.iam.RolePolicy(`${name}-karpenter-${key}`, {
+            role: controllerRole.name,
+            policy: policies.apply((p) => JSON.stringify(p[key])),
+        }, { parent }));
+    const podIdentity = new aws.eks.PodIdentityAssociation(`${name}-karpenter-pod-identity`, {
+        clusterName: eksClusterName,
+        namespace: a.karpenterNamespace,
+        serviceAccount: KARPENTER_SERVICE_ACCOUNT,
+        roleArn: controllerRole.arn,
+        tags: a.tags,
+    }, { parent, dependsOn: [d.podIdentityAgent] });
+
+    const crds = new k8s.helm.v3.Release(`${name}-karpenter-crd`, {
+        name: `${KARPENTER_RELEASE_NAME}-crd`,
+        chart: KARPENTER_CRD_CHART,
+        version: a.karpenterVersion,
+        namespace: KARPENTER_CRD_NAMESPACE,
+        values: { additionalAnnotations: { ...KEEP_ON_UNINSTALL } },
+    }, { parent, provider: d.provider, dependsOn: [d.systemNodes] });
+    const controller = new k8s.helm.v3.Release(`${name}-karpenter`, {
+        name: KARPENTER_RELEASE_NAME,
+        chart: KARPENTER_CHART,
+        version: a.karpenterVersion,
+        namespace: a.karpenterNamespace,
+        createNamespace: true,
+        // The CRDs come from the karpenter-crd release, which Helm also upgrades.
+        skipCrds: true,
+        values: pulumi.all([clusterName, d.region, queue.name, a.karpenterControllerCpu, a.karpenterControllerMemory])
+            .apply(([clusterName, region, interruptionQueueName, controllerCpu, controllerMemory]) =>
+                karpenterHelmValues({ clusterName, region, interruptionQueueName, controllerCpu, controllerMemory })),
+    }, {
+        parent,
+        provider: d.provider,
+        deleteBeforeReplace: true,
+        dependsOn: [crds, d.systemNodes, podIdentity, nodeAccess, ...controllerPolicyResources],
+    });
+    return { nodeAccess, queue, crds, controller };
+}
+
+/** Helm's annotation that leaves a resource in place when its release is uninstalled. */
+export const KEEP_ON_UNINSTALL: Readonly<Record<string, string>> = { "helm.sh/resource-policy": "keep" };

@@ -11,11 +11,17 @@
  * The role is handed to the controller's service account through EKS Pod Identity: its trust
  * policy is `podIdentityTrustPolicy()` from ./karpenter, shared with the Karpenter controller.
  */
-import { SYSTEM_NODE_LABELS } from "./args";
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+import { SYSTEM_NODE_LABELS } from "../common/labels";
+import type { ClusterScope } from "./args";
+import { createPodIdentityRole } from "./iam";
 import { PolicyDocument, PolicyStatement } from "./karpenter";
 
-/** The pinned chart version of the `aws-load-balancer-controller` chart (it deploys controller v3.5.0). */
-export const LOAD_BALANCER_CONTROLLER_VERSION = "3.5.0";
+export { LOAD_BALANCER_CONTROLLER_VERSION } from "./versions";
 /** The chart's name in its Helm repository. */
 export const LOAD_BALANCER_CONTROLLER_CHART = "aws-load-balancer-controller";
 /** The Helm repository that publishes the chart (aws/eks-charts). */
@@ -285,4 +291,47 @@ export function loadBalancerControllerValues(a: LoadBalancerControllerValuesInpu
         enableServiceMutatorWebhook: false,
         keepTLSSecret: true,
     };
+}
+
+/** What the Load Balancer Controller's builder needs from the builders before it. */
+export interface LoadBalancerControllerDeps {
+    cluster: eks.Cluster;
+    vpcId: pulumi.Output<string>;
+    systemNodes: eks.ManagedNodeGroup;
+    podIdentityAgent: aws.eks.Addon;
+    /** Karpenter's node access entry: the controller registers pods on those nodes as targets. */
+    nodeAccess: aws.eks.AccessEntry;
+    provider: k8s.Provider;
+    region: pulumi.Output<string>;
+}
+
+/**
+ * The AWS Load Balancer Controller, for internal NLBs and ALBs: its Pod Identity role and policy
+ * and the chart. On `pulumi destroy` it must outlive every Service and Ingress it serves (they
+ * carry its finalizers, and it deletes their load balancers): in-cluster components depend on the
+ * LlmCluster, whose children include this release, so the engine deletes them first.
+ */
+export function createLoadBalancerController(s: ClusterScope, d: LoadBalancerControllerDeps): k8s.helm.v3.Release {
+    const { name, args: a, clusterName, parent } = s;
+    const role = createPodIdentityRole(s, "lb-controller", "AWS Load Balancer Controller");
+    const policy = new aws.iam.RolePolicy(`${name}-lb-controller`, {
+        role: role.name,
+        policy: s.partition.apply((p) => JSON.stringify(loadBalancerControllerPolicy({ partition: p }))),
+    }, { parent });
+    const identity = new aws.eks.PodIdentityAssociation(`${name}-lb-controller`, {
+        clusterName: d.cluster.eksCluster.name,
+        namespace: "kube-system",
+        serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+        roleArn: role.arn,
+        tags: a.tags,
+    }, { parent, dependsOn: [d.podIdentityAgent] });
+    return new k8s.helm.v3.Release(`${name}-lb-controller`, {
+        name: LOAD_BALANCER_CONTROLLER_CHART,
+        chart: LOAD_BALANCER_CONTROLLER_CHART,
+        version: a.loadBalancerControllerVersion,
+        repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER_REPO },
+        namespace: "kube-system",
+        values: pulumi.all([clusterName, d.region, d.vpcId])
+            .apply(([clusterName, region, vpcId]) => loadBalancerControllerValues({ clusterName, region, vpcId })),
+    }, { parent, provider: d.provider, dependsOn: [d.systemNodes, identity, policy, d.nodeAccess] });
 }

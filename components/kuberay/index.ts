@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { childDependsOn, withDefaults } from "../common/args";
 import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
-import { SYSTEM_NODE_LABELS } from "../cluster/args";
+import { SYSTEM_NODE_LABELS } from "../common/labels";
 import {
     FeatureGateArgs,
     KUBERAY_CHART,

@@ -16,6 +16,16 @@ export interface MockEnvironment {
     accountId: string;
 }
 
+/**
+ * What `aws.eks.getAddonVersion` answers offline: a version string of EKS's form that names the
+ * add-on's Kubernetes version (`v<k8s>.0-eksbuild.1`), so a plan shows which cluster version each
+ * add-on was resolved for. Not a real add-on version: the real one comes from EKS at preview.
+ */
+export function addonVersionOf(addonName: string, kubernetesVersion: string): Record<string, unknown> {
+    const version = `v${kubernetesVersion}.0-eksbuild.1`;
+    return { id: `${addonName}-${kubernetesVersion}`, addonName, kubernetesVersion, mostRecent: true, version };
+}
+
 export const DEFAULT_MOCK_ENVIRONMENT: MockEnvironment = { region: "us-west-2", accountId: "123456789012" };
 
 /** A stable hex digest of the parts, for ids that are the same on every run. */
@@ -235,6 +245,8 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
                     return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
                 case "aws:index/getCallerIdentity:getCallerIdentity":
                     return { id: env.accountId, accountId: env.accountId, arn: `arn:aws:iam::${env.accountId}:user/offline-plan`, userId: "AIDAOFFLINEPLAN" };
+                case "aws:eks/getAddonVersion:getAddonVersion":
+                    return addonVersionOf(String(args.inputs.addonName), String(args.inputs.kubernetesVersion));
                 default:
                     throw engineError(`${MOCKS_ERROR_PREFIX} do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
             }

@@ -43,13 +43,14 @@ const EXPECTED: Record<string, { inputs: string[]; requiredInputs: string[]; out
     },
     MonitoringStack: {
         inputs: ["namespace", "chartVersion", "dcgmExporterVersion", "rayNamespaces", "karpenterNamespace", "retention", "storageClassName",
-            "storageSizeGiB", "grafanaAdminSecretName", "alertmanagerConfigSecretName", "errorRatioThreshold", "p99LatencySecondsThreshold",
+            "storageSizeGiB", "retainVolumeOnDelete", "grafanaAdminSecretName", "alertmanagerConfigSecretName", "errorRatioThreshold", "p99LatencySecondsThreshold",
             "queueDepthThreshold", "kvCacheUsageThreshold", "runbookBaseUrl"],
         requiredInputs: [],
         outputs: ["namespace", "prometheusUrl", "grafanaUrl", "alertmanagerUrl", "dashboardUids", "alertNames"],
     },
     GcsRedis: {
-        inputs: ["vpcId", "subnetIds", "clientSecurityGroupIds", "authToken", "engine", "engineVersion", "nodeType", "nodes", "snapshotRetentionDays", "kmsKeyArn", "tags"],
+        inputs: ["vpcId", "subnetIds", "clientSecurityGroupIds", "authToken", "engine", "engineVersion", "nodeType", "nodes", "snapshotRetentionDays", "kmsKeyArn",
+            "deletionProtection", "finalSnapshot", "tags"],
         requiredInputs: ["clientSecurityGroupIds", "subnetIds", "vpcId"],
         outputs: ["address", "replicationGroupId", "securityGroupId", "authToken"],
     },

@@ -1,10 +1,11 @@
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, descendantsOf, isSecret, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
-import { GcsRedis, GcsRedisArgs, gcsRedisAddress, isValidAuthToken } from "../components/gcs-redis";
+import { GcsRedis, GcsRedisArgs, gcsRedisAddress, gcsRedisFinalSnapshotName, isValidAuthToken } from "../components/gcs-redis";
 import { VllmRayService } from "../components/vllm-service";
 
 const TYPE = "ray-vllm-eks:index:GcsRedis";
@@ -14,11 +15,37 @@ function rejection(name: string, args: GcsRedisArgs): Promise<string> {
     return refusal(TYPE, name, () => new GcsRedis(name, args));
 }
 
+/**
+ * The `protect` option of each child, by name: the recording mocks do not record options, so it is
+ * read from the resource objects (a resource keeps its resolved `protect`, inherited from its parent
+ * when unset, as `__protect`).
+ */
+function protectOf(component: pulumi.ComponentResource): Record<string, boolean | undefined> {
+    const children = [...((component as any).__childResources as Set<pulumi.Resource>)];
+    return Object.fromEntries(children.map((c) => [(c as any).__name as string, (c as any).__protect as boolean | undefined]));
+}
+
+/** Runs `construct` and returns the warnings it logged (pulumi.log.warn), in order. */
+function warningsOf<T>(construct: () => T): { result: T; warnings: string[] } {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    (pulumi.log as any).warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+    };
+    try {
+        return { result: construct(), warnings };
+    } finally {
+        (pulumi.log as any).warn = warn;
+    }
+}
+
 describe("GcsRedis", () => {
     let redis: GcsRedis;
+    let warnings: string[];
 
     before(async () => {
-        redis = new GcsRedis("r1", { ...BASE, tags: { team: "ml" } });
+        ({ result: redis, warnings } = warningsOf(() => new GcsRedis("r1", { ...BASE, tags: { team: "ml" } })));
         await valueOf(redis.address);
         await settle();
     });
@@ -70,10 +97,62 @@ describe("GcsRedis", () => {
             atRestEncryptionEnabled: true,
             authToken: "[secret]",
             snapshotRetentionLimit: 1,
+            finalSnapshotIdentifier: "r1-test-final",
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
             tags: { team: "ml" },
         });
+    });
+
+    it("protects the replication group only, and takes a final snapshot named after the component and the stack, without a warning", () => {
+        assert.deepEqual(protectOf(redis), {
+            "r1-subnets": undefined,
+            "r1-sg": undefined,
+            "r1-from-0": undefined,
+            "r1-auth-token": undefined,
+            "r1-redis": true,
+        });
+        const groups = [...((redis as any).__childResources as Set<pulumi.Resource>)].filter((c) => c instanceof aws.elasticache.ReplicationGroup);
+        assert.deepEqual(groups.map((g) => (g as any).__protect), [true], "the protected child is the ElastiCache replication group");
+        assert.equal(resource("aws:elasticache/replicationGroup:ReplicationGroup", "r1-redis").inputs.finalSnapshotIdentifier, "r1-test-final");
+        assert.deepEqual(warnings, []);
+    });
+
+    it("leaves the group unprotected and takes no final snapshot when both are turned off, and warns of each", async () => {
+        const { result: r, warnings: warned } = warningsOf(() => new GcsRedis("r3", { ...BASE, deletionProtection: false, finalSnapshot: false }));
+        await valueOf(r.address);
+        await settle();
+        assert.deepEqual(protectOf(r), { "r3-subnets": undefined, "r3-sg": undefined, "r3-from-0": undefined, "r3-auth-token": undefined, "r3-redis": undefined });
+        assert.equal("finalSnapshotIdentifier" in resource("aws:elasticache/replicationGroup:ReplicationGroup", "r3-redis").inputs, false);
+        assert.deepEqual(warned, [
+            "GcsRedis r3: deletionProtection is false: pulumi destroy, or a change that replaces the replication group, deletes it and Ray's GCS state without asking.",
+            "GcsRedis r3: finalSnapshot is false: deleting the replication group keeps no copy of Ray's GCS state (its daily snapshots are deleted with it).",
+        ]);
+    });
+
+    it("without deletionProtection, leaves the group to the component's own protect option", async () => {
+        const { result: r } = warningsOf(() => new GcsRedis("r4", { ...BASE, deletionProtection: false }, { protect: true }));
+        await valueOf(r.address);
+        await settle();
+        assert.deepEqual(protectOf(r), { "r4-subnets": true, "r4-sg": true, "r4-from-0": true, "r4-auth-token": true, "r4-redis": true });
+        assert.equal(resource("aws:elasticache/replicationGroup:ReplicationGroup", "r4-redis").inputs.finalSnapshotIdentifier, "r4-test-final");
+    });
+
+    it("names the final snapshot <name>-<stack>-final within ElastiCache's id rules, whatever the stack is called", () => {
+        const cases: [string, string, string][] = [
+            ["gcs", "prod", "gcs-prod-final"],
+            ["gcs", "staging", "gcs-staging-final"],
+            ["gcs", "My_Team.Stack--2", "gcs-my-team-stack-2-final"],
+            ["gcs", "___", "gcs-final"],
+            // A 26-character name leaves 7 characters of the stack; a hyphen left at the cut goes.
+            ["ray-gcs-fault-tolerance-01", "staging", "ray-gcs-fault-tolerance-01-staging-final"],
+            ["ray-gcs-fault-tolerance-01", "prod-eu-west-1", "ray-gcs-fault-tolerance-01-prod-eu-final"],
+            ["ray-gcs-fault-tolerance-01", "abcdef-gh", "ray-gcs-fault-tolerance-01-abcdef-final"],
+        ];
+        assert.deepEqual(cases.map(([name, stack]) => gcsRedisFinalSnapshotName(name, stack)), cases.map(([, , expected]) => expected));
+        for (const [, , id] of cases) {
+            assert.ok(id.length <= 40 && /^[a-z](?:[a-z0-9]|-(?=[a-z0-9]))*$/.test(id), id);
+        }
     });
 
     it("outputs the rediss:// address and the token as a secret", async () => {
@@ -110,6 +189,18 @@ describe("GcsRedis", () => {
                 "  - nodes 1 is out of range: use a whole number from 2 to 6 (a primary and at least one replica in another availability zone, for Multi-AZ failover).",
                 "  - snapshotRetentionDays 40 is out of range: use a whole number from 0 to 35.",
                 "  - clientSecurityGroupIds is empty: give the nodes' security group (LlmCluster's clusterSecurityGroupId), or no pod can reach Redis.",
+            ].join("\n"),
+        );
+    });
+
+    it("refuses protection and snapshot switches that are not booleans, and a name with two hyphens in a row", async () => {
+        assert.equal(
+            await rejection("r--bad", { ...BASE, deletionProtection: "false" as unknown as boolean, finalSnapshot: 0 as unknown as boolean }),
+            [
+                "GcsRedis: 3 invalid arguments:",
+                `  - name "r--bad" has two hyphens in a row, which ElastiCache ids (the replication group's, the final snapshot's) cannot have: use single hyphens.`,
+                `  - deletionProtection "false" is not true or false: use true (the default: pulumi destroy refuses to delete Ray's GCS state) or false (before a deliberate destroy).`,
+                "  - finalSnapshot 0 is not true or false: use true (the default: a snapshot is taken when the replication group is deleted) or false.",
             ].join("\n"),
         );
     });

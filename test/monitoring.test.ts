@@ -24,6 +24,21 @@ function rejection(name: string, args: MonitoringStackArgs, opts: pulumi.Compone
     return refusal(TYPE, name, () => new MonitoringStack(name, args, opts));
 }
 
+/** Runs `construct` and returns the warnings it logged (pulumi.log.warn), in order. */
+function warningsOf<T>(construct: () => T): { result: T; warnings: string[] } {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    (pulumi.log as any).warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+    };
+    try {
+        return { result: construct(), warnings };
+    } finally {
+        (pulumi.log as any).warn = warn;
+    }
+}
+
 describe("MonitoringStack", () => {
     let stack: MonitoringStack;
 
@@ -169,7 +184,7 @@ describe("MonitoringStack", () => {
     });
 
     it("takes storage, an admin secret, an Alertmanager configuration and the namespaces to scrape", async () => {
-        const s = new MonitoringStack("mon2", {
+        const { result: s, warnings } = warningsOf(() => new MonitoringStack("mon2", {
             namespace: "obs",
             rayNamespaces: ["llm", "llm-batch"],
             karpenterNamespace: "karpenter",
@@ -178,19 +193,43 @@ describe("MonitoringStack", () => {
             retention: "30d",
             grafanaAdminSecretName: "grafana-admin",
             alertmanagerConfigSecretName: "alertmanager-pager",
-        }, { provider });
+        }, { provider }));
         await valueOf(s.namespace);
         await settle();
         const values = resource("kubernetes:helm.sh/v3:Release", "mon2-kube-prometheus-stack").inputs.values as any;
         assert.deepEqual(values.prometheus.prometheusSpec.storageSpec, {
             volumeClaimTemplate: { spec: { storageClassName: "gp3", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "200Gi" } } } },
         });
+        // The volume outlives the StatefulSet by default, said explicitly.
+        assert.deepEqual(values.prometheus.prometheusSpec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Retain", whenScaled: "Retain" });
+        assert.deepEqual(warnings, []);
         assert.equal(values.prometheus.prometheusSpec.retention, "30d");
         assert.deepEqual(values.grafana.admin, { existingSecret: "grafana-admin" });
         assert.deepEqual(values.alertmanager.alertmanagerSpec, { nodeSelector: { "ray-vllm-eks/node-pool": "system" }, useExistingSecret: true, configSecret: "alertmanager-pager" });
         assert.deepEqual((resource("kubernetes:monitoring.coreos.com/v1:PodMonitor", "mon2-ray").inputs.spec as any).namespaceSelector, { matchNames: ["llm", "llm-batch"] });
         assert.deepEqual((resource("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "mon2-karpenter").inputs.spec as any).namespaceSelector, { matchNames: ["karpenter"] });
         assert.deepEqual((resource("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "mon2-dcgm-exporter").inputs.spec as any).namespaceSelector, { matchNames: ["obs"] });
+    });
+
+    it("deletes Prometheus's volume with its StatefulSet when told to, and warns", async () => {
+        const { result: s, warnings } = warningsOf(() => new MonitoringStack("mon3", { namespace: "obs3", storageClassName: "gp3", retainVolumeOnDelete: false }, { provider }));
+        await valueOf(s.namespace);
+        await settle();
+        const spec = (resource("kubernetes:helm.sh/v3:Release", "mon3-kube-prometheus-stack").inputs.values as any).prometheus.prometheusSpec;
+        assert.deepEqual(spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: "Delete", whenScaled: "Retain" });
+        assert.deepEqual(spec.storageSpec.volumeClaimTemplate.spec.resources, { requests: { storage: "50Gi" } });
+        assert.deepEqual(warnings, [
+            "MonitoringStack mon3: retainVolumeOnDelete is false: Prometheus's volume and its samples are deleted with its StatefulSet, which prometheus-operator also deletes and recreates for a change such as a new storageSizeGiB.",
+        ]);
+    });
+
+    it("sets no claim retention policy without a volume (an emptyDir), and warns of nothing", async () => {
+        const { result: s, warnings } = warningsOf(() => new MonitoringStack("mon4", { namespace: "obs4" }, { provider }));
+        await valueOf(s.namespace);
+        await settle();
+        const spec = (resource("kubernetes:helm.sh/v3:Release", "mon4-kube-prometheus-stack").inputs.values as any).prometheus.prometheusSpec;
+        assert.deepEqual(["storageSpec" in spec, "persistentVolumeClaimRetentionPolicy" in spec], [false, false]);
+        assert.deepEqual(warnings, []);
     });
 
     it("puts the thresholds into the alerts, each with a for, a severity and a runbook", () => {
@@ -217,6 +256,16 @@ describe("MonitoringStack", () => {
     });
 
     describe("refuses bad arguments before creating anything", () => {
+        it("refuses retainVolumeOnDelete without a volume, true or false, and a value that is not a boolean", async () => {
+            const emptyDir = `MonitoringStack: retainVolumeOnDelete is set without storageClassName: Prometheus then keeps its samples in an emptyDir, with no volume to keep or delete; set storageClassName (such as "gp3"), or drop retainVolumeOnDelete.`;
+            assert.equal(await rejection("monbad-3", { retainVolumeOnDelete: true }), emptyDir);
+            assert.equal(await rejection("monbad-4", { retainVolumeOnDelete: false }), emptyDir);
+            assert.equal(
+                await rejection("monbad-5", { storageClassName: "gp3", retainVolumeOnDelete: "Delete" as unknown as boolean }),
+                `MonitoringStack: retainVolumeOnDelete "Delete" is not true or false: use true (the default: Prometheus's volume outlives its StatefulSet) or false.`,
+            );
+        });
+
         it("needs an explicit Kubernetes provider", async () => {
             assert.equal(
                 await rejection("monbad-1", {}, {}),

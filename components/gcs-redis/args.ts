@@ -12,6 +12,12 @@ export const GCS_REDIS_ENGINES: readonly string[] = ["redis", "valkey"];
 export const MAX_GCS_REDIS_NAME_LENGTH = 26;
 /** The default engine version of each engine (Valkey starts at 7.2). */
 export const GCS_REDIS_ENGINE_VERSIONS: Readonly<Record<string, string>> = { redis: "7.1", valkey: "8.0" };
+/**
+ * The longest final snapshot name the component derives: ElastiCache documents no rule for
+ * snapshot names, so they keep to its replication group ids' (1 to 40 letters, digits and
+ * hyphens, starting with a letter, no two hyphens in a row, no hyphen at the end).
+ */
+export const MAX_FINAL_SNAPSHOT_NAME_LENGTH = 40;
 
 export interface GcsRedisArgs {
     /**
@@ -75,6 +81,28 @@ export interface GcsRedisArgs {
      */
     kmsKeyArn?: pulumi.Input<string>;
     /**
+     * Protect the replication group, which holds Ray's GCS state, with Pulumi's `protect` option:
+     * `pulumi destroy`, and any change that would replace the group, fail until this is turned off.
+     * To delete it on purpose: set false, `pulumi up`, then destroy. It is `protect` rather than
+     * `retainOnDelete` because a retained group would go on billing outside the stack, and keep its
+     * subnet group, security group and the VPC from being deleted. False leaves the group to the
+     * component's own `protect` option.
+     * @default true
+     * @see https://www.pulumi.com/docs/iac/concepts/options/protect/
+     */
+    deletionProtection?: boolean;
+    /**
+     * Take a final snapshot when the replication group is deleted, named `<name>-<stack>-final`
+     * (`gcsRedisFinalSnapshotName`), unique per account and region: if a snapshot of that name
+     * already exists the delete fails, so delete or copy away an old one first. Snapshots are billed
+     * per GB-month until you delete them: this one outlives the group, the daily ones do not. The
+     * delete uses the value in the stack's state, so a change applies after the next `pulumi up`
+     * (an update in place, no replacement).
+     * @default true
+     * @see https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/backups-final.html
+     */
+    finalSnapshot?: boolean;
+    /**
      * Tags for every AWS resource.
      * @default {}
      * @see https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html
@@ -88,6 +116,8 @@ export const gcsRedisDefaults = {
     nodeType: "cache.r7g.large",
     nodes: 2,
     snapshotRetentionDays: 1,
+    deletionProtection: true,
+    finalSnapshot: true,
     tags: {} as { [key: string]: string },
 };
 
@@ -101,8 +131,13 @@ export function resolveGcsRedisArgs(args: GcsRedisArgs): ResolvedGcsRedisArgs {
 
 /** Every problem with the arguments of `GcsRedis` `name`, as messages that name the argument, the value and the fix. */
 export function validateGcsRedisArgs(name: string, a: ResolvedGcsRedisArgs): string[] {
+    const boolean = (argument: string, value: unknown, fix: string): string | undefined =>
+        (typeof value !== "boolean" ? `${argument} ${show(value)} is not true or false: ${fix}` : undefined);
     const checks: Check[] = [
-        () => checkName("name", name, MAX_GCS_REDIS_NAME_LENGTH, "(the ElastiCache replication group id is derived from it)"),
+        () => checkName("name", name, MAX_GCS_REDIS_NAME_LENGTH, "(the ElastiCache replication group id is derived from it)")
+            ?? (name.includes("--")
+                ? `name ${show(name)} has two hyphens in a row, which ElastiCache ids (the replication group's, the final snapshot's) cannot have: use single hyphens.`
+                : undefined),
         () => (isKnown(a.authToken)
             ? `authToken is a plain string: pass it as a secret (config.requireSecret("redisAuthToken") or pulumi.secret(...)), so it never sits in the program or the state in clear text.`
             : undefined),
@@ -121,8 +156,39 @@ export function validateGcsRedisArgs(name: string, a: ResolvedGcsRedisArgs): str
         () => ((a.clientSecurityGroupIds ?? []).length === 0
             ? `clientSecurityGroupIds is empty: give the nodes' security group (LlmCluster's clusterSecurityGroupId), or no pod can reach Redis.`
             : undefined),
+        () => boolean("deletionProtection", a.deletionProtection, "use true (the default: pulumi destroy refuses to delete Ray's GCS state) or false (before a deliberate destroy)."),
+        () => boolean("finalSnapshot", a.finalSnapshot, "use true (the default: a snapshot is taken when the replication group is deleted) or false."),
     ];
     return collect(checks);
+}
+
+/**
+ * The risky choices `GcsRedis` `name` allows, as warnings: turning off its deletion protection or
+ * its final snapshot. Empty with the defaults.
+ */
+export function gcsRedisWarnings(name: string, a: ResolvedGcsRedisArgs): string[] {
+    return [
+        ...(a.deletionProtection === false
+            ? [`GcsRedis ${name}: deletionProtection is false: pulumi destroy, or a change that replaces the replication group, deletes it and Ray's GCS state without asking.`]
+            : []),
+        ...(a.finalSnapshot === false
+            ? [`GcsRedis ${name}: finalSnapshot is false: deleting the replication group keeps no copy of Ray's GCS state (its daily snapshots are deleted with it).`]
+            : []),
+    ];
+}
+
+/**
+ * The name of the final snapshot of GcsRedis `name` in stack `stack`: `<name>-<stack>-final`.
+ * The stack's name is lower-cased, every run of other characters than letters and digits becomes
+ * one hyphen, and it is shortened so that the whole keeps within MAX_FINAL_SNAPSHOT_NAME_LENGTH;
+ * the stack is part of the name because snapshot names are unique per account and region, which
+ * two stacks of one program (staging and prod) may share.
+ */
+export function gcsRedisFinalSnapshotName(name: string, stack: string): string {
+    const suffix = "-final";
+    const room = MAX_FINAL_SNAPSHOT_NAME_LENGTH - name.length - suffix.length - 1;
+    const part = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, Math.max(room, 0)).replace(/^-+|-+$/g, "");
+    return part === "" ? `${name}${suffix}` : `${name}-${part}${suffix}`;
 }
 
 /**

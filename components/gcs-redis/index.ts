@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 import { throwIfInvalid } from "../common/validation";
-import { GcsRedisArgs, isValidAuthToken, resolveGcsRedisArgs, validateGcsRedisArgs } from "./args";
+import { gcsRedisFinalSnapshotName, GcsRedisArgs, gcsRedisWarnings, isValidAuthToken, resolveGcsRedisArgs, validateGcsRedisArgs } from "./args";
 
 export * from "./args";
 
@@ -21,8 +21,8 @@ export function gcsRedisAddress(primaryEndpoint: string): string {
 /**
  * An ElastiCache replication group for Ray's GCS fault tolerance: Multi-AZ with automatic failover,
  * TLS in transit, encrypted at rest, an auth token from a Pulumi secret, reachable only from the
- * given security groups on 6379. Pass `address` and the token to VllmRayService (`redisAddress`,
- * `redisPassword`).
+ * given security groups on 6379; protected from `pulumi destroy` and snapshotted when deleted. Pass
+ * `address` and the token to VllmRayService (`redisAddress`, `redisPassword`).
  */
 export class GcsRedis extends pulumi.ComponentResource {
     /** The address Ray's GCS connects to (`rediss://<primary endpoint>:6379`). */
@@ -39,6 +39,9 @@ export class GcsRedis extends pulumi.ComponentResource {
 
         const a = resolveGcsRedisArgs(args);
         throwIfInvalid("GcsRedis", validateGcsRedisArgs(name, a), this);
+        for (const warning of gcsRedisWarnings(name, a)) {
+            void pulumi.log.warn(warning, this);
+        }
         const parent = { parent: this };
 
         const subnets = new aws.elasticache.SubnetGroup(`${name}-subnets`, {
@@ -89,10 +92,20 @@ export class GcsRedis extends pulumi.ComponentResource {
             ...(a.kmsKeyArn !== undefined ? { kmsKeyId: a.kmsKeyArn } : {}),
             authToken,
             snapshotRetentionLimit: a.snapshotRetentionDays,
+            // Sent only with DeleteReplicationGroup, and not ForceNew in terraform-provider-aws (the
+            // bridged provider): changing it updates the stack's state in place.
+            ...(a.finalSnapshot ? { finalSnapshotIdentifier: gcsRedisFinalSnapshotName(name, pulumi.getStack()) } : {}),
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
             tags: a.tags,
-        }, parent);
+        }, {
+            ...parent,
+            // protect, not retainOnDelete: deleting Ray's GCS state takes a deliberate step (set
+            // deletionProtection false, pulumi up, then destroy), while a retained group would go on
+            // billing outside the stack and hold its subnet group, security group and VPC. Without
+            // deletionProtection the group inherits the component's own protect option.
+            ...(a.deletionProtection ? { protect: true } : {}),
+        });
 
         this.address = group.primaryEndpointAddress.apply(gcsRedisAddress);
         this.replicationGroupId = group.id;

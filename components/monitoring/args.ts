@@ -73,6 +73,17 @@ export interface MonitoringStackArgs {
      */
     storageSizeGiB?: number;
     /**
+     * Keep Prometheus's volume (with `storageClassName`) when its StatefulSet is deleted: true sets
+     * the claim retention policy `whenDeleted` to "Retain", false to "Delete" (the volume and its
+     * samples are deleted). prometheus-operator deletes and recreates the StatefulSet for a change it
+     * cannot make in place, such as a new `storageSizeGiB`, and a replaced chart release deletes it
+     * too: a kept volume carries the samples over, and is deleted with the component's namespace.
+     * Scaling down always keeps volumes (`whenScaled` "Retain"). Refused without `storageClassName`.
+     * @default true
+     * @see https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#persistentvolumeclaim-retention
+     */
+    retainVolumeOnDelete?: boolean;
+    /**
      * An existing Secret (in `namespace`) with Grafana's admin user and password under the keys
      * `admin-user` and `admin-password`.
      * @default none (the chart generates a random password into the Secret `kps-grafana`)
@@ -127,6 +138,7 @@ export const monitoringDefaults = {
     karpenterNamespace: clusterDefaults.karpenterNamespace,
     retention: "15d",
     storageSizeGiB: 50,
+    retainVolumeOnDelete: true,
     errorRatioThreshold: 0.05,
     p99LatencySecondsThreshold: 30,
     queueDepthThreshold: 50,
@@ -138,9 +150,10 @@ export type ResolvedMonitoringArgs = MonitoringStackArgs & { [K in keyof typeof 
 
 /**
  * Every problem with the arguments of `MonitoringStack`, as messages that name the argument,
- * the value and the fix. Empty when the arguments are valid.
+ * the value and the fix. Empty when the arguments are valid. `given` are the arguments as passed,
+ * before their defaults, for the checks of what was set.
  */
-export function validateMonitoringArgs(a: ResolvedMonitoringArgs): string[] {
+export function validateMonitoringArgs(a: ResolvedMonitoringArgs, given: MonitoringStackArgs = {}): string[] {
     const ratio = (argument: string, value: number, example: string): string | undefined =>
         (!(value > 0 && value <= 1) ? `${argument} ${show(value)} must be in (0, 1]: a share, such as ${example}.` : undefined);
     const checks: Check[] = [
@@ -152,6 +165,14 @@ export function validateMonitoringArgs(a: ResolvedMonitoringArgs): string[] {
         () => (/^([0-9]+(ms|s|m|h|d|w|y))+$/.test(a.retention) ? undefined : `retention ${show(a.retention)} is not a Prometheus duration: use one such as "15d" or "12h".`),
         () => (!Number.isInteger(a.storageSizeGiB) || a.storageSizeGiB < 1 ? `storageSizeGiB ${show(a.storageSizeGiB)} must be a whole number of GiB, at least 1, such as 50.` : undefined),
         () => (a.storageClassName === "" ? `storageClassName is empty: name a StorageClass, such as "gp3", or leave it unset for an emptyDir.` : undefined),
+        () => (typeof a.retainVolumeOnDelete !== "boolean"
+            ? `retainVolumeOnDelete ${show(a.retainVolumeOnDelete)} is not true or false: use true (the default: Prometheus's volume outlives its StatefulSet) or false.`
+            : undefined),
+        // Refused rather than ignored: without a StorageClass the samples live in an emptyDir, so
+        // "keep the volume" would promise data that is lost whenever the pod moves.
+        () => (given.retainVolumeOnDelete !== undefined && a.storageClassName === undefined
+            ? `retainVolumeOnDelete is set without storageClassName: Prometheus then keeps its samples in an emptyDir, with no volume to keep or delete; set storageClassName (such as "gp3"), or drop retainVolumeOnDelete.`
+            : undefined),
         () => ratio("errorRatioThreshold", a.errorRatioThreshold, "0.05 (5% of requests)"),
         () => ratio("kvCacheUsageThreshold", a.kvCacheUsageThreshold, "0.95"),
         () => (!(a.p99LatencySecondsThreshold > 0) ? `p99LatencySecondsThreshold ${show(a.p99LatencySecondsThreshold)} must be a positive number of seconds, such as 30.` : undefined),
@@ -159,4 +180,11 @@ export function validateMonitoringArgs(a: ResolvedMonitoringArgs): string[] {
         () => (/^https:\/\/[^\s#]+$/.test(a.runbookBaseUrl) ? undefined : `runbookBaseUrl ${show(a.runbookBaseUrl)} is not an https URL without a fragment: give the page of your runbooks, such as "${RUNBOOK_BASE_URL}".`),
     ];
     return collect(checks);
+}
+
+/** The risky choices `MonitoringStack` `name` allows, as warnings: deleting Prometheus's volume with its StatefulSet. */
+export function monitoringWarnings(name: string, a: ResolvedMonitoringArgs): string[] {
+    return a.retainVolumeOnDelete === false && a.storageClassName !== undefined
+        ? [`MonitoringStack ${name}: retainVolumeOnDelete is false: Prometheus's volume and its samples are deleted with its StatefulSet, which prometheus-operator also deletes and recreates for a change such as a new storageSizeGiB.`]
+        : [];
 }

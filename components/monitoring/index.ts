@@ -15,6 +15,7 @@ import {
     KUBE_PROMETHEUS_STACK_REPO,
     monitoringDefaults,
     MonitoringStackArgs,
+    monitoringWarnings,
     ResolvedMonitoringArgs,
     validateMonitoringArgs,
 } from "./args";
@@ -55,6 +56,10 @@ export function kubePrometheusStackValues(a: ResolvedMonitoringArgs): Record<str
                 spec: { storageClassName: a.storageClassName, accessModes: ["ReadWriteOnce"], resources: { requests: { storage: `${a.storageSizeGiB}Gi` } } },
             },
         },
+        // The Prometheus CRD's spec.persistentVolumeClaimRetentionPolicy (prometheus-operator v0.93.0,
+        // monitoring.coreos.com_prometheuses.yaml), which the operator copies onto the StatefulSet and
+        // the chart passes through from these values. Its default, unset, also retains.
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: a.retainVolumeOnDelete ? "Retain" : "Delete", whenScaled: "Retain" },
     };
     const alertmanagerConfig = a.alertmanagerConfigSecretName === undefined ? {} : { useExistingSecret: true, configSecret: a.alertmanagerConfigSecretName };
     return {
@@ -129,7 +134,10 @@ export class MonitoringStack extends pulumi.ComponentResource {
 
         const a = withDefaults(monitoringDefaults, args) as ResolvedMonitoringArgs;
         const providerProblem = checkKubernetesProvider("MonitoringStack", this);
-        throwIfInvalid("MonitoringStack", [...(providerProblem ? [providerProblem] : []), ...validateMonitoringArgs(a)], this);
+        throwIfInvalid("MonitoringStack", [...(providerProblem ? [providerProblem] : []), ...validateMonitoringArgs(a, args)], this);
+        for (const warning of monitoringWarnings(name, a)) {
+            void pulumi.log.warn(warning, this);
+        }
 
         const child = { parent: this, dependsOn: childDependsOn(opts) };
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, { metadata: { name: a.namespace } }, child);

@@ -70,6 +70,9 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
         subnetIds: cluster.privateSubnetIds,
         clientSecurityGroupIds: [cluster.clusterSecurityGroupId],
         nodeType: config.get("redisNodeType"),
+        // Ray's GCS state is protected (and snapshotted when deleted, the default) until the
+        // stack's deletionProtection is turned off, with the cluster's.
+        deletionProtection: config.getBoolean("deletionProtection"),
         tags,
     }, { dependsOn: [cluster] });
 

@@ -51,12 +51,12 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);
-        assert.match(devA.stdout, /\n {2}total +78\n/);
+        assert.match(devA.stdout, /\n {2}total +79\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
         assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
-        assert.equal(p.resources.length, 78);
+        assert.equal(p.resources.length, 79);
         const stack = p.resources.find((r: any) => r.type === "pulumi:pulumi:Stack");
         assert.equal(stack.urn, "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack::ray-vllm-eks-dev");
         const cluster = p.resources.find((r: any) => r.type === "ray-vllm-eks:index:LlmCluster");

@@ -7,6 +7,10 @@
  *   npm run plan -- --program <path> [--stack <name>] [--config key=value ...]
  *                   [--policy-config <file>] [--out <dir>]
  *
+ * plan.json holds each resource (type, name, parent, provider, dependencies, the options the
+ * program set, inputs) and `destroyOrder`: the steps in which `pulumi destroy` would delete them
+ * (scripts/plan/destroy.ts).
+ *
  * Exit codes: 0 clean (advisory violations are printed); 1 a mandatory policy violation; 2 a
  * program or usage error.
  */

@@ -131,6 +131,7 @@ describe("LlmCluster", () => {
             vpcCniOptions: { enableNetworkPolicy: true, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
         });
         assert.ok(eks.dependencies.includes(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn));
+        assert.deepEqual(eks.options, { dependsOn: [resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn] }, "the log group exists before EKS would create its own");
         assert.deepEqual(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").inputs, {
             name: "/aws/eks/llm-test/cluster",
             retentionInDays: 90,

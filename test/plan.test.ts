@@ -53,7 +53,7 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);
         assert.match(devA.stdout, /\n {2}total +79\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
-        assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs"]);
+        assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs", "destroyOrder"]);
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
         assert.equal(p.resources.length, 79);
@@ -72,6 +72,37 @@ describe("the offline plan (npm run plan)", () => {
         assert.deepEqual(eks.inputs.publicAccessCidrs, ["203.0.113.0/24"]);
         assert.equal(p.outputs.kubeconfig, "[secret]");
         assert.equal(p.outputs.clusterName, "llm-dev");
+    });
+
+    it("records each resource's options, only those the program set", () => {
+        const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
+        const one = (type: string, name: string): any => {
+            const found = p.resources.filter((r: any) => r.type === type && r.name === name);
+            assert.equal(found.length, 1, `one ${type} ${name}`);
+            return found[0];
+        };
+        const IN_CLUSTER = "urn:pulumi:dev::ray-vllm-eks::ray-vllm-eks:index:LlmCluster";
+        const LLM = "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$ray-vllm-eks:index:LlmCluster::llm";
+        const K8S = "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$pulumi:providers:kubernetes::k8s::a5f8956d1d1ab5b5a3818863f60c43d35035";
+        const eks = one("eks:index:Cluster", "llm-eks");
+        assert.deepEqual(Object.keys(eks), ["urn", "type", "name", "custom", "parent", "dependencies", "options", "inputs"]);
+        assert.deepEqual(eks.options, { dependsOn: [`${IN_CLUSTER}$aws:cloudwatch/logGroup:LogGroup::llm-control-plane-logs`] });
+        for (const name of ["llm-karpenter-crd", "llm-karpenter", "llm-lb-controller"]) {
+            assert.equal(one("kubernetes:helm.sh/v3:Release", name).provider, `${IN_CLUSTER}$pulumi:providers:kubernetes::llm-k8s::6948a22c517834282c13ca0335ce3e900d1f`, `${name} installs through the cluster's provider`);
+        }
+        assert.deepEqual(one("kubernetes:helm.sh/v3:Release", "llm-karpenter-crd").options, { dependsOn: [`${IN_CLUSTER}$eks:index:ManagedNodeGroup::llm-system-nodes`] });
+        // KubeRay's chart (a remote component) gets the stack's provider for its package, and dependsOn the cluster as one URN.
+        const chart = one("kubernetes:helm.sh/v4:Chart", "kuberay-chart");
+        assert.equal(chart.provider, K8S);
+        assert.deepEqual(chart.options, { providers: { kubernetes: K8S }, dependsOn: [LLM] });
+        assert.ok(chart.dependencies.length > 40, "the engine still receives the cluster's children, one by one");
+        assert.deepEqual(one("ray-vllm-eks:index:GpuNodePool", "gpu").options, { providers: { kubernetes: K8S }, dependsOn: [LLM] });
+        assert.deepEqual(one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").options, {
+            dependsOn: ["GpuNodePool::gpu", "KubeRayOperator::kuberay", "MonitoringStack::monitoring"].map((c) => `urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$ray-vllm-eks:index:${c}`),
+        });
+        assert.deepEqual(one("pulumi:pulumi:Stack", "ray-vllm-eks-dev").options, {});
+        // dev sets no protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges or deletedWith.
+        assert.deepEqual([...new Set(p.resources.flatMap((r: any) => Object.keys(r.options)))].sort(), ["dependsOn", "providers"]);
     });
 
     it("composes dev: GPU capacity, KubeRay and monitoring after the cluster, through one explicit provider", () => {

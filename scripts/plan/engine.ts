@@ -2,8 +2,37 @@ import * as path from "path";
 import Module from "module";
 import * as pulumi from "@pulumi/pulumi";
 
+import { destroyOrder } from "./destroy";
 import { createMocks, DEFAULT_MOCK_ENVIRONMENT, MockEnvironment } from "./mocks";
 import { Program } from "./project";
+
+/**
+ * The resource options the program set on a resource, as the engine receives them; an option
+ * left at its default (false, empty) is omitted, so `{}` means none. The provider is not here:
+ * it is the resource's `provider` field.
+ */
+export interface PlannedOptions {
+    /** `protect`: the engine refuses to delete it. The SDK passes a parent's `protect` on to its children. */
+    protect?: true;
+    /** `retainOnDelete`: deleting it only forgets it; the cloud object stays. Not inherited from the parent. */
+    retainOnDelete?: true;
+    /** `deleteBeforeReplace`: a replacement deletes it before creating the new one. */
+    deleteBeforeReplace?: true;
+    /** `ignoreChanges`: input paths whose changes are ignored, as given. */
+    ignoreChanges?: string[];
+    /** `replaceOnChanges`: input paths whose changes force a replacement, as given. */
+    replaceOnChanges?: string[];
+    /** `deletedWith`: the URN whose deletion deletes this resource too (its own delete is skipped). */
+    deletedWith?: string;
+    /** A component's `providers` (and `provider`) option, by package: the provider references its children inherit. */
+    providers?: Record<string, string>;
+    /**
+     * `dependsOn` exactly as the program gave it (a component stays one URN), sorted. The
+     * `dependencies` field holds what the engine receives: these with components expanded to their
+     * custom descendants, merged with the dependencies of the inputs.
+     */
+    dependsOn?: string[];
+}
 
 /** One resource the program registered, as the plan records it. */
 export interface PlannedResource {
@@ -17,6 +46,8 @@ export interface PlannedResource {
     provider?: string;
     /** URNs this resource depends on (explicit `dependsOn` and through its inputs), sorted. */
     dependencies: string[];
+    /** The resource options the program set; `{}` when none. */
+    options: PlannedOptions;
     /** The inputs the program gave, secrets redacted. */
     inputs: Record<string, unknown>;
     /** For a resource the program reads rather than creates (`get`, a StackReference): its id. */
@@ -36,6 +67,11 @@ export interface PlanResult {
     resources: PlannedResource[];
     /** The stack's outputs, secrets redacted. */
     outputs: Record<string, unknown>;
+    /**
+     * How `pulumi destroy` would delete the stack: steps of URNs, first step first; the resources
+     * of one step do not wait for each other (see destroy.ts).
+     */
+    destroyOrder: string[][];
 }
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -85,9 +121,106 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getProvider(): string;
+    getProvidersMap(): { forEach(cb: (ref: string, pkg: string) => void): void };
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    hasProtect(): boolean;
+    getProtect(): boolean | undefined;
+    hasRetainondelete(): boolean;
+    getRetainondelete(): boolean | undefined;
+    getDeletebeforereplace(): boolean;
+    getIgnorechangesList(): string[];
+    getReplaceonchangesList(): string[];
+    getDeletedwith(): string;
+}
+
+/** The options a RegisterResourceRequest carries, defaults left out (`dependsOn` comes from {@link explicitDependsOn}). */
+function optionsOf(req: RegisterRequest): PlannedOptions {
+    const options: PlannedOptions = {};
+    if (req.hasProtect() && req.getProtect()) {
+        options.protect = true;
+    }
+    if (req.hasRetainondelete() && req.getRetainondelete()) {
+        options.retainOnDelete = true;
+    }
+    if (req.getDeletebeforereplace()) {
+        options.deleteBeforeReplace = true;
+    }
+    if (req.getIgnorechangesList().length > 0) {
+        options.ignoreChanges = req.getIgnorechangesList();
+    }
+    if (req.getReplaceonchangesList().length > 0) {
+        options.replaceOnChanges = req.getReplaceonchangesList();
+    }
+    if (req.getDeletedwith()) {
+        options.deletedWith = req.getDeletedwith();
+    }
+    const providers: [string, string][] = [];
+    req.getProvidersMap().forEach((ref, pkg) => providers.push([pkg, ref]));
+    if (providers.length > 0) {
+        options.providers = Object.fromEntries(providers.sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+    }
+    return options;
+}
+
+/** The SDK's internals {@link explicitDependsOn} hooks into (@pulumi/pulumi 3.248's runtime). */
+interface SdkRuntime {
+    registerResource(res: pulumi.Resource, parent: unknown, t: string, name: string, custom: boolean, remote: boolean, newDependency: unknown, props: unknown, opts: pulumi.ResourceOptions, ...rest: unknown[]): void;
+    __recordsDependsOn?: (urn: string, dependsOn: Promise<string[]>) => void;
+}
+
+/** A resource object's internals: its name, type and parent (a DependencyResource has type ""). */
+interface ResourceInternals {
+    __name?: string;
+    __pulumiType: string;
+    __parentResource?: pulumi.Resource;
+}
+
+/**
+ * Makes every registration report its `dependsOn` exactly as the program gave it, to `report`,
+ * by URN (as a promise of URNs).
+ *
+ * Why not the RegisterResourceRequest: its dependency list merges `dependsOn` with the inputs'
+ * dependencies, and the SDK has already replaced a local component there by its custom
+ * descendants, so `dependsOn: [cluster]` arrives as the cluster's 50 children. Subtracting the
+ * property dependencies would drop a resource named both ways and still list the 50 children.
+ * Why not a stack transformation in runProgram: it needs a stack, which the component tests do
+ * not have, and it would give the plan and the tests two different records. So this wraps the SDK
+ * function every resource registers through (`runtime/resource.registerResource`, called after
+ * transformations, with the final options) and resolves the option with the SDK's own
+ * `gatherExplicitDependencies` (arrays, promises and outputs of resources).
+ *
+ * Nothing here waits on a URN still to come: the resource's and its dependencies' URNs are computed
+ * the way the mock monitor computes them (parent's type, type, name), so a resource whose
+ * registration fails leaves nothing pending. The SDK gathers the same option before it calls the monitor, so by then
+ * the promise reported here has settled, or settles within a few microtasks.
+ */
+function explicitDependsOn(monitor: MonitorLike, report: (urn: string, dependsOn: Promise<string[]>) => void): void {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const runtime = require("@pulumi/pulumi/runtime/resource") as SdkRuntime;
+    const gather = (require("@pulumi/pulumi/runtime/dependsOn") as { gatherExplicitDependencies(d: unknown): Promise<pulumi.Resource[]> }).gatherExplicitDependencies;
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const urnOf = (r: pulumi.Resource): string => {
+        const { __name, __pulumiType, __parentResource } = r as unknown as ResourceInternals;
+        return monitor.newUrn(__parentResource ? urnOf(__parentResource) : "", __pulumiType, __name ?? "");
+    };
+    const resolved = (r: pulumi.Resource): string | Promise<string> => ((r as unknown as ResourceInternals).__pulumiType
+        ? urnOf(r)
+        // A DependencyResource, which the SDK makes from a URN it already has.
+        : (r.urn as unknown as { promise(): Promise<string> }).promise());
+    const wrapped = runtime.__recordsDependsOn !== undefined;
+    runtime.__recordsDependsOn = report;
+    if (wrapped) {
+        return;
+    }
+    const register = runtime.registerResource;
+    runtime.registerResource = function (res, parent, t, name, custom, remote, newDependency, props, opts, ...rest) {
+        if (opts.dependsOn !== undefined) {
+            runtime.__recordsDependsOn?.(urnOf(res), gather(opts.dependsOn).then((deps) => Promise.all(deps.map(resolved))));
+        }
+        register.call(this, res, parent, t, name, custom, remote, newDependency, props, opts, ...rest);
+    };
 }
 
 interface OutputsRequest {
@@ -115,10 +248,7 @@ interface ReadRequest {
     getProperties(): { toJavaScript(): unknown } | undefined;
 }
 
-/**
- * Installs the mocks with a monitor that records every registration (type, name, parent,
- * provider, dependencies and inputs) and every component's outputs.
- */
+/** What {@link installRecordingMocks} records. */
 export interface Recording {
     /** Every registration, by URN. */
     resources: Map<string, PlannedResource>;
@@ -126,6 +256,10 @@ export interface Recording {
     duplicateUrns: string[];
 }
 
+/**
+ * Installs the mocks with a monitor that records every registration (type, name, parent,
+ * provider, dependencies, options and inputs) and every component's outputs.
+ */
 export function installRecordingMocks(project: string, stack: string, env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): Recording {
     // setMocks does all its work before its first await, so the monitor exists on return.
     void pulumi.runtime.setMocks(createMocks(env), project, stack, false);
@@ -133,13 +267,21 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
     const recorded = new Map<string, PlannedResource>();
     const duplicateUrns: string[] = [];
     const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, cb) => {
+    const dependsOn = new Map<string, Promise<string[]>>();
+    explicitDependsOn(monitor, (urn, urns) => dependsOn.set(urn, urns));
+    monitor.registerResource = async (req, cb) => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+        const explicit = await (dependsOn.get(urn) ?? Promise.resolve([])).catch(() => []);
+        dependsOn.delete(urn);
         if (recorded.has(urn)) {
             duplicateUrns.push(urn);
         }
         const deps = new Set(req.getDependenciesList());
         req.getPropertydependenciesMap().forEach((d) => d.getUrnsList().forEach((u) => deps.add(u)));
+        const options = optionsOf(req);
+        if (explicit.length > 0) {
+            options.dependsOn = [...new Set(explicit)].sort();
+        }
         recorded.set(urn, {
             urn,
             type: req.getType(),
@@ -148,6 +290,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             parent: req.getParent() || undefined,
             provider: req.getProvider() || undefined,
             dependencies: [...deps].filter((u) => u !== "").sort(),
+            options,
             inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
         return register(req, cb);
@@ -165,6 +308,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             parent: req.getParent() || undefined,
             provider: req.getProvider() || undefined,
             dependencies: req.getDependenciesList().filter((u) => u !== "").sort(),
+            options: {},
             inputs: plain(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
         });
         return read(req, cb);
@@ -268,5 +412,5 @@ export async function runProgram(program: Program): Promise<PlanResult> {
     const resources = [...recorded.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
     // The stack's outputs as the engine received them, secrets still marked (and so redacted).
     const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
-    return { project: program.project, stack: program.stack, resources, outputs: stack?.outputs ?? {} };
+    return { project: program.project, stack: program.stack, resources, outputs: stack?.outputs ?? {}, destroyOrder: destroyOrder(resources) };
 }

@@ -51,7 +51,16 @@ function policyResource(r: PlannedResource, byUrn: Map<string, PlannedResource>)
         props: r.inputs,
         urn: r.urn,
         name: r.name,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+        // As the analyzer builds them from the engine's request: deleteBeforeReplace only when set, parent when there is one.
+        opts: {
+            protect: r.options.protect === true,
+            ignoreChanges: r.options.ignoreChanges ?? [],
+            ...(r.options.deleteBeforeReplace ? { deleteBeforeReplace: true } : {}),
+            aliases: [],
+            customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+            additionalSecretOutputs: [],
+            ...(r.parent ? { parent: r.parent } : {}),
+        },
         dependencies: [],
         propertyDependencies: {},
         isType: (cls: unknown) => typeOf(cls) === r.type,

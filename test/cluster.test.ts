@@ -131,7 +131,7 @@ describe("LlmCluster", () => {
             vpcCniOptions: { enableNetworkPolicy: true, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
         });
         assert.ok(eks.dependencies.includes(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn));
-        assert.deepEqual(eks.options, { dependsOn: [resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn] }, "the log group exists before EKS would create its own");
+        assert.deepEqual(eks.options, { dependsOn: [resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").urn], protect: true }, "the log group exists before EKS would create its own");
         assert.deepEqual(resource("aws:cloudwatch/logGroup:LogGroup", "c1-control-plane-logs").inputs, {
             name: "/aws/eks/llm-test/cluster",
             retentionInDays: 90,
@@ -392,6 +392,60 @@ describe("LlmCluster", () => {
             "kubernetesVersion", "nodeRoleArn", "nodeRoleName", "privateSubnetIds", "publicSubnetIds", "vpcId",
         ]);
         assert.equal(registered.kubeconfig, "[secret]");
+    });
+});
+
+describe("LlmCluster resource options", () => {
+    /** The children of a cluster with these options set, as `type name` lists. */
+    function withOption(cluster: string, option: string): string[] {
+        return descendantsOf(componentUrn(TYPE, cluster)).filter((r) => (r.options as Record<string, unknown>)[option] !== undefined)
+            .map((r) => `${r.type} ${r.name}`).sort();
+    }
+
+    it("protects the VPC, the secrets' key and the EKS cluster while deletionProtection is on (the default)", () => {
+        assert.deepEqual(withOption("c1", "protect"), ["awsx:ec2:Vpc c1-vpc", "aws:kms/key:Key c1-secrets-key", "eks:index:Cluster c1-eks"].sort());
+        assert.deepEqual(withOption("c1", "retainOnDelete"), []);
+    });
+
+    it("protects nothing once deletionProtection is off, so pulumi destroy can go through", async () => {
+        const c = new LlmCluster("c5", { endpointPublicAccessCidrs: ["198.51.100.0/24"], deletionProtection: false });
+        await valueOf(c.clusterName);
+        await settle();
+        assert.deepEqual(withOption("c5", "protect"), []);
+        assert.equal(resource("eks:index:Cluster", "c5-eks").inputs.deletionProtection, false);
+    });
+
+    it("deletes before replacing what has a fixed name, and replaces the StorageClass on a new reclaim policy", () => {
+        assert.deepEqual(withOption("c1", "deleteBeforeReplace"), [
+            "kubernetes:helm.sh/v3:Release c1-karpenter",
+            "kubernetes:storage.k8s.io/v1:StorageClass c1-gp3",
+        ]);
+        assert.deepEqual(withOption("c1", "replaceOnChanges"), ["kubernetes:storage.k8s.io/v1:StorageClass c1-gp3"]);
+        assert.deepEqual(resource("kubernetes:storage.k8s.io/v1:StorageClass", "c1-gp3").options.replaceOnChanges, ["reclaimPolicy"]);
+    });
+
+    it("deletes an access entry and its association before replacing them (one entry per principal)", async () => {
+        const c = new LlmCluster("c6", {
+            endpointPublicAccessCidrs: ["198.51.100.0/24"],
+            accessEntries: [{ name: "ci", principalArn: "arn:aws:iam::111122223333:role/ci", access: "admin", namespaces: ["llm"] }],
+        });
+        await valueOf(c.clusterName);
+        await settle();
+        assert.deepEqual(withOption("c6", "deleteBeforeReplace"), [
+            "aws:eks/accessEntry:AccessEntry c6-access-ci",
+            "aws:eks/accessPolicyAssociation:AccessPolicyAssociation c6-access-ci",
+            "kubernetes:helm.sh/v3:Release c6-karpenter",
+            "kubernetes:storage.k8s.io/v1:StorageClass c6-gp3",
+        ]);
+    });
+
+    it("moves only the Karpenter controller with karpenterNamespace; the CRDs' release stays in kube-system", async () => {
+        const c = new LlmCluster("c7", { endpointPublicAccessCidrs: ["198.51.100.0/24"], karpenterNamespace: "karpenter" });
+        await valueOf(c.clusterName);
+        await settle();
+        assert.equal(resource("kubernetes:helm.sh/v3:Release", "c7-karpenter-crd").inputs.namespace, "kube-system");
+        assert.equal(resource("kubernetes:helm.sh/v3:Release", "c7-karpenter").inputs.namespace, "karpenter");
+        assert.equal(resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "c7-karpenter-pod-identity").inputs.namespace, "karpenter");
     });
 });
 

@@ -101,8 +101,14 @@ describe("the offline plan (npm run plan)", () => {
             dependsOn: ["GpuNodePool::gpu", "KubeRayOperator::kuberay", "MonitoringStack::monitoring"].map((c) => `urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$ray-vllm-eks:index:${c}`),
         });
         assert.deepEqual(one("pulumi:pulumi:Stack", "ray-vllm-eks-dev").options, {});
-        // dev sets no protect, retainOnDelete, deleteBeforeReplace, ignoreChanges, replaceOnChanges or deletedWith.
-        assert.deepEqual([...new Set(p.resources.flatMap((r: any) => Object.keys(r.options)))].sort(), ["dependsOn", "providers"]);
+        // dev turns deletionProtection off: nothing is protected or retained. What replaces itself
+        // deletes first where a name is fixed: the Karpenter controller's release and the gp3 class.
+        assert.deepEqual([...new Set(p.resources.flatMap((r: any) => Object.keys(r.options)))].sort(), ["deleteBeforeReplace", "dependsOn", "providers", "replaceOnChanges"]);
+        assert.deepEqual(p.resources.filter((r: any) => r.options.deleteBeforeReplace).map((r: any) => `${r.type} ${r.name}`).sort(), [
+            "kubernetes:helm.sh/v3:Release llm-karpenter",
+            "kubernetes:storage.k8s.io/v1:StorageClass llm-gp3",
+        ]);
+        assert.deepEqual(one("kubernetes:storage.k8s.io/v1:StorageClass", "llm-gp3").options.replaceOnChanges, ["reclaimPolicy"]);
     });
 
     it("composes dev: GPU capacity, KubeRay and monitoring after the cluster, through one explicit provider", () => {

@@ -380,7 +380,9 @@ export interface Karpenter {
  * and the CRD and controller charts.
  *
  * The CRD release keeps its CRDs on uninstall (`helm.sh/resource-policy: keep` through the
- * karpenter-crd chart's `additionalAnnotations`): deleting a CRD deletes every object of it, and
+ * karpenter-crd chart's `additionalAnnotations`, which every CRD template of
+ * aws/karpenter-provider-aws v1.14.1 `charts/karpenter-crd/templates/` adds to its metadata
+ * annotations; `values.yaml` defaults it to {}): deleting a CRD deletes every object of it, and
  * a NodePool's deletion cascades to its NodeClaims and so to the GPU instances.
  * The controller release is deleted before it is replaced (a new namespace): its cluster-scoped
  * objects (ClusterRoles, webhooks) cannot belong to two releases at once.

@@ -81,7 +81,7 @@ describe("LlmCluster", () => {
         }
     });
 
-    it("builds the VPC with tagged private subnets for nodes and public ones for load balancers", () => {
+    it("createNetwork: builds the VPC with tagged private subnets for nodes and public ones for load balancers", () => {
         const vpc = resource("awsx:ec2:Vpc", "c1-vpc");
         assert.deepEqual(vpc.inputs, {
             cidrBlock: "10.0.0.0/16",
@@ -98,7 +98,7 @@ describe("LlmCluster", () => {
         });
     });
 
-    it("creates the EKS cluster with access entries, all logs, a rotating KMS key and a restricted endpoint", () => {
+    it("createControlPlane: creates the EKS cluster with access entries, all logs, a rotating KMS key and a restricted endpoint", () => {
         const eks = resource("eks:index:Cluster", "c1-eks");
         const key = resource("aws:kms/key:Key", "c1-secrets-key");
         assert.deepEqual(key.inputs, {
@@ -139,7 +139,7 @@ describe("LlmCluster", () => {
         });
     });
 
-    it("runs a CPU-only, on-demand system node group in the private subnets", () => {
+    it("createSystemNodes: runs a CPU-only, on-demand system node group in the private subnets", () => {
         const ng = resource("eks:index:ManagedNodeGroup", "c1-system-nodes");
         assert.equal(ng.inputs.cluster, resource("eks:index:Cluster", "c1-eks").urn);
         const template = resource("aws:ec2/launchTemplate:LaunchTemplate", "c1-system-node-template");
@@ -176,7 +176,7 @@ describe("LlmCluster", () => {
         assert.deepEqual(ng.inputs.subnetIds, resource("eks:index:Cluster", "c1-eks").inputs.privateSubnetIds);
     });
 
-    it("gives both node roles the four managed node policies", () => {
+    it("createNodeRole: gives both node roles the four managed node policies", () => {
         for (const role of ["system-node", "karpenter-node"]) {
             assert.deepEqual(policyOf(resource("aws:iam/role:Role", `c1-${role}`), "assumeRolePolicy"), {
                 Version: "2012-10-17",
@@ -200,13 +200,13 @@ describe("LlmCluster", () => {
         assert.match(access.inputs.principalArn as string, /^arn:aws:iam::123456789012:role\/c1-karpenter-node-[0-9a-f]{7}$/);
     });
 
-    it("tags the cluster security group for Karpenter discovery", () => {
+    it("createKarpenter: tags the cluster security group for Karpenter discovery", () => {
         const tag = resource("aws:ec2/tag:Tag", "c1-discovery-tag");
         assert.deepEqual({ key: tag.inputs.key, value: tag.inputs.value }, { key: "karpenter.sh/discovery", value: "llm-test" });
         assert.match(tag.inputs.resourceId as string, /^sg-[0-9a-f]{17}$/);
     });
 
-    it("creates the interruption queue, its TLS-only policy and five EventBridge rules targeting it", () => {
+    it("createKarpenter: creates the interruption queue, its TLS-only policy and five EventBridge rules targeting it", () => {
         const queue = resource("aws:sqs/queue:Queue", "c1-karpenter-queue");
         assert.deepEqual(queue.inputs, { messageRetentionSeconds: 300, name: "llm-test", sqsManagedSseEnabled: true, tags: TAGS });
         const queueArn = "arn:aws:sqs:us-west-2:123456789012:llm-test";
@@ -235,7 +235,7 @@ describe("LlmCluster", () => {
         }
     });
 
-    it("gives the controller a Pod Identity role scoped to this cluster, its node role and its queue", () => {
+    it("createKarpenter, createPodIdentityAgent: gives the controller a Pod Identity role scoped to this cluster, its node role and its queue", () => {
         const role = resource("aws:iam/role:Role", "c1-karpenter-controller");
         assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement, [
             { Sid: "AllowEksAuthToAssumeRoleForPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
@@ -283,7 +283,7 @@ describe("LlmCluster", () => {
         });
     });
 
-    it("installs the pinned Karpenter CRD and controller charts through the cluster's provider, in order", () => {
+    it("createKarpenter: installs the pinned Karpenter CRD and controller charts through the cluster's provider, in order", () => {
         const provider = resource("pulumi:providers:kubernetes", "c1-k8s");
         assert.deepEqual(provider.inputs, { enableServerSideApply: "true", kubeconfig: "[secret]" });
         const crds = resource("kubernetes:helm.sh/v3:Release", "c1-karpenter-crd");
@@ -324,7 +324,7 @@ describe("LlmCluster", () => {
         }
     });
 
-    it("installs the EBS CSI driver with its own Pod Identity role, and an encrypted gp3 StorageClass", () => {
+    it("createEbsCsiDriver: installs the EBS CSI driver with its own Pod Identity role, and an encrypted gp3 StorageClass", () => {
         assert.deepEqual(JSON.parse(resource("aws:iam/role:Role", "c1-ebs-csi").inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
         assert.equal(resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "c1-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         const addon = resource("aws:eks/addon:Addon", "c1-ebs-csi-driver");
@@ -345,7 +345,7 @@ describe("LlmCluster", () => {
         assert.ok(storageClass.dependencies.includes(addon.urn), "the StorageClass waits for its driver");
     });
 
-    it("installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", () => {
+    it("createLoadBalancerController: installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", () => {
         const role = resource("aws:iam/role:Role", "c1-lb-controller");
         assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
         const policy = resource("aws:iam/rolePolicy:RolePolicy", "c1-lb-controller");

@@ -144,6 +144,17 @@ describe("the environments' teardown order (plan.json destroyOrder)", () => {
                 }
             });
 
+            it("deletes the RayService before the Redis its GCS cleanup needs, and monitoring before the EBS CSI driver that deletes its volume", () => {
+                const redis = plans[env].resources.filter((r) => r.type === "aws:elasticache/replicationGroup:ReplicationGroup");
+                assert.deepEqual(redis.map(label), env === "dev" ? [] : ["aws:elasticache/replicationGroup:ReplicationGroup gcs-redis"]);
+                for (const r of redis) {
+                    deletedBefore(one("kubernetes:ray.io/v1:RayService", "vllm-rayservice"), r);
+                }
+                const ebs = one("aws:eks/addon:Addon", "llm-ebs-csi-driver");
+                deletedBefore(one("kubernetes:core/v1:Namespace", "monitoring-namespace"), ebs);
+                deletedBefore(one("kubernetes:storage.k8s.io/v1:StorageClass", "llm-gp3"), ebs);
+            });
+
             it("deletes the Karpenter controller before the EKS cluster", () => {
                 deletedBefore(one("kubernetes:helm.sh/v3:Release", "llm-karpenter"), one("eks:index:Cluster", "llm-eks"));
             });

@@ -1,32 +1,39 @@
 /**
  * The security baseline: EKS secrets encryption and control-plane logging (CIS EKS, EKS best
- * practices), IMDSv2 on GPU nodes, a Ray version without known critical CVEs, pinned images, a
+ * practices), IMDSv2 on every node, a Ray version without known critical CVEs, pinned images, a
  * default-deny NetworkPolicy where Ray runs, and no literal secrets in container env.
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 import { compareVersions } from "../components/common/validation";
 import { MIN_RAY_VERSION } from "../components/vllm-service/args";
-import { at, containersIn } from "./common";
+import { at, componentInputs, containersIn, withoutInputs } from "./common";
 
 const mandatory = "mandatory" as const;
 
 const LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
+const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const EKS_COMPONENT = "eks:index:Cluster";
+
 /** EKS encrypts Kubernetes secrets with a KMS key. */
 export const eksSecretsEncryption: ResourceValidationPolicy = {
     name: "eks-secrets-encryption",
-    description: "EKS clusters encrypt Kubernetes secrets with a KMS key (envelope encryption).",
+    description: "EKS clusters encrypt Kubernetes secrets with a KMS key (envelope encryption): aws:eks/cluster:Cluster, and eks:index:Cluster when its inputs reach the analyzer.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        if (args.type === "aws:eks/cluster:Cluster") {
+        if (args.type === EKS_CLUSTER) {
+            // No encryptionConfig: EKS does not envelope-encrypt secrets with a key of yours.
             const resources = at(args.props, "encryptionConfig", "resources");
             const key = at(args.props, "encryptionConfig", "provider", "keyArn");
             if (!Array.isArray(resources) || !resources.includes("secrets") || !key) {
                 reportViolation(`the EKS cluster does not encrypt secrets with KMS: set encryptionConfig { resources: ["secrets"], provider: { keyArn } } with a key that rotates.`);
             }
-        } else if (args.type === "eks:index:Cluster" && !args.props.encryptionConfigKeyArn) {
-            reportViolation(`the EKS cluster does not encrypt secrets with KMS: set encryptionConfigKeyArn to a KMS key that rotates.`);
+        } else if (args.type === EKS_COMPONENT) {
+            const inputs = componentInputs(args.props) ?? args.notApplicable(withoutInputs(args.type));
+            if (!inputs.encryptionConfigKeyArn) {
+                reportViolation(`the EKS cluster does not encrypt secrets with KMS: set encryptionConfigKeyArn to a KMS key that rotates.`);
+            }
         }
     },
 };
@@ -34,15 +41,17 @@ export const eksSecretsEncryption: ResourceValidationPolicy = {
 /** EKS sends its control-plane logs to CloudWatch. */
 export const eksControlPlaneLogging: ResourceValidationPolicy = {
     name: "eks-control-plane-logging",
-    description: "EKS clusters send the required control-plane log types (all five by default) to CloudWatch.",
+    description: "EKS clusters send the required control-plane log types (all five by default) to CloudWatch: aws:eks/cluster:Cluster, and eks:index:Cluster when its inputs reach the analyzer.",
     enforcementLevel: mandatory,
     configSchema: { properties: { requiredLogTypes: { type: "array", items: { type: "string" }, default: LOG_TYPES } } },
     validateResource: (args, reportViolation) => {
-        if (args.type !== "aws:eks/cluster:Cluster" && args.type !== "eks:index:Cluster") {
+        if (args.type !== EKS_CLUSTER && args.type !== EKS_COMPONENT) {
             return;
         }
+        // No enabledClusterLogTypes: EKS's default, no control-plane logs at all.
+        const inputs = args.type === EKS_CLUSTER ? args.props : componentInputs(args.props) ?? args.notApplicable(withoutInputs(args.type));
         const { requiredLogTypes } = args.getConfig<{ requiredLogTypes: string[] }>();
-        const enabled = at(args.props, "enabledClusterLogTypes");
+        const enabled = at(inputs, "enabledClusterLogTypes");
         const missing = requiredLogTypes.filter((t) => !(Array.isArray(enabled) && enabled.includes(t)));
         if (missing.length > 0) {
             reportViolation(`the EKS cluster does not log ${JSON.stringify(missing)}: add them to enabledClusterLogTypes (the audit log is how you find out who did what).`);
@@ -50,20 +59,66 @@ export const eksControlPlaneLogging: ResourceValidationPolicy = {
     },
 };
 
-/** Karpenter's nodes require IMDSv2 and keep pods away from the instance's credentials. */
+const IMDS_FIX = `require IMDSv2 (httpTokens: "required") with a hop limit of 1, and give pods AWS access through EKS Pod Identity.`;
+
+const LAUNCH_TEMPLATE_FIX = `give it a launch template with metadataOptions { httpTokens: "required", httpPutResponseHopLimit: 1 }, and give pods AWS access through EKS Pod Identity.`;
+
+function shown(value: unknown): string {
+    return value === undefined ? "unset" : JSON.stringify(value);
+}
+
+/**
+ * Nodes require IMDSv2 and keep pods away from the instance's credentials: Karpenter's
+ * EC2NodeClasses, EC2 launch templates, and EKS managed node groups (which need a launch template
+ * for that: the one EKS generates cannot block pods, EKS security best practices).
+ */
 export const nodesRequireImdsv2: ResourceValidationPolicy = {
     name: "nodes-require-imdsv2",
-    description: "Karpenter EC2NodeClasses require IMDSv2 with a hop limit of 1, so pods cannot take the node's credentials.",
+    description: "Nodes require IMDSv2 with a hop limit of 1, so pods cannot take the node's credentials: Karpenter EC2NodeClasses, EC2 launch templates, and EKS managed node groups (through a launch template).",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        if (args.type !== "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass") {
-            return;
-        }
-        // Karpenter's defaults are httpTokens "required" and a hop limit of 1.
-        const tokens = at(args.props, "spec", "metadataOptions", "httpTokens") ?? "required";
-        const hops = at(args.props, "spec", "metadataOptions", "httpPutResponseHopLimit") ?? 1;
-        if (tokens !== "required" || Number(hops) > 1) {
-            reportViolation(`EC2NodeClass has metadataOptions httpTokens ${JSON.stringify(tokens)} and httpPutResponseHopLimit ${JSON.stringify(hops)}: require IMDSv2 (httpTokens: "required") with a hop limit of 1, and give pods AWS access through EKS Pod Identity.`);
+        switch (args.type) {
+            case "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass": {
+                // Karpenter's defaults are httpTokens "required" and a hop limit of 1.
+                const tokens = at(args.props, "spec", "metadataOptions", "httpTokens") ?? "required";
+                const hops = at(args.props, "spec", "metadataOptions", "httpPutResponseHopLimit") ?? 1;
+                if (tokens !== "required" || Number(hops) > 1) {
+                    reportViolation(`EC2NodeClass has metadataOptions httpTokens ${JSON.stringify(tokens)} and httpPutResponseHopLimit ${JSON.stringify(hops)}: ${IMDS_FIX}`);
+                }
+                return;
+            }
+            case "aws:ec2/launchTemplate:LaunchTemplate": {
+                // Unset, the instance gets the AMI's defaults: IMDSv1 allowed unless the AMI requires
+                // v2, and then a hop limit of 2 (AL2023 and Bottlerocket), which pods can reach.
+                if (at(args.props, "metadataOptions", "httpEndpoint") === "disabled") {
+                    return;
+                }
+                const tokens = at(args.props, "metadataOptions", "httpTokens");
+                const hops = at(args.props, "metadataOptions", "httpPutResponseHopLimit");
+                if (tokens !== "required" || hops === undefined || Number(hops) > 1) {
+                    reportViolation(`launch template has metadataOptions httpTokens ${shown(tokens)} and httpPutResponseHopLimit ${shown(hops)}: ${IMDS_FIX}`);
+                }
+                return;
+            }
+            case "aws:eks/nodeGroup:NodeGroup": {
+                // With a launch template, the template is checked (above); without one, EKS generates
+                // one whose metadata options pods can reach.
+                if (at(args.props, "launchTemplate") === undefined) {
+                    reportViolation(`the managed node group has no launch template, and the one EKS generates for it lets pods reach the instance metadata service: ${LAUNCH_TEMPLATE_FIX}`);
+                }
+                return;
+            }
+            case "eks:index:ManagedNodeGroup": {
+                const inputs = componentInputs(args.props) ?? args.notApplicable(withoutInputs(args.type));
+                // Without a launch template, pulumi-eks uses EKS's, or with enableIMDSv2 its own with a
+                // hop limit of 2 (pulumi-eks v4.3.0 nodejs/eks/nodes/nodegroup.ts, createMNGCustomLaunchTemplate).
+                if (inputs.launchTemplate === undefined) {
+                    reportViolation(`the managed node group has no launch template, so pods can reach its nodes' instance metadata service (through EKS's generated template, or the hop limit of 2 pulumi-eks gives enableIMDSv2): ${LAUNCH_TEMPLATE_FIX}`);
+                }
+                return;
+            }
+            default:
+                return;
         }
     },
 };

@@ -12,6 +12,27 @@ export const GPU = GPU_RESOURCE;
 
 type Props = Record<string, unknown>;
 
+/**
+ * A component's inputs as its registration carries them, or undefined when it carries none.
+ *
+ * The analyzer never sees a program's registration of a remote component (pulumi-eks's
+ * `eks:index:*`, awsx's, a Helm v4 Chart): that goes to the provider's Construct, and what is
+ * analysed is the component as the provider registers it again, then its children. The SDKs
+ * those providers bundle send no component inputs (@pulumi/pulumi before 3.202.0,
+ * pulumi/pulumi#20357, sdk/nodejs/resource.ts `ComponentResource`; the Go SDK's
+ * `RegisterComponentResource`), so there the component arrives as `{}`: nothing to check, and
+ * its children (`aws:eks/cluster:Cluster`, `aws:eks/nodeGroup:NodeGroup`, ...) carry the values.
+ * A registration that does carry inputs carries all of them, so an input it lacks is unset.
+ */
+export function componentInputs(props: Props): Props | undefined {
+    return Object.keys(props).length === 0 ? undefined : props;
+}
+
+/** Why a component without inputs is not checked (for `notApplicable`). */
+export function withoutInputs(type: string): string {
+    return `${type} arrived without its inputs (its provider's SDK sends none): its children are checked instead`;
+}
+
 /** A nested property, or undefined when any step is missing. */
 export function at(value: unknown, ...path: (string | number)[]): unknown {
     let v = value;

@@ -9,7 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
-import { at } from "./common";
+import { at, componentInputs, withoutInputs } from "./common";
 
 const mandatory = "mandatory" as const;
 
@@ -243,7 +243,7 @@ export const noOpenSecurityGroupRules: ResourceValidationPolicy = {
 /** The EKS API's public endpoint is off, or restricted to named CIDRs. */
 export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
     name: "eks-public-endpoint-restricted",
-    description: "An EKS cluster's public API endpoint is off, or open only to named CIDRs (never 0.0.0.0/0).",
+    description: "An EKS cluster's public API endpoint is off, or open only to named CIDRs (never 0.0.0.0/0): aws:eks/cluster:Cluster, and eks:index:Cluster when its inputs reach the analyzer.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
         let publicAccess: unknown;
@@ -252,12 +252,15 @@ export const eksPublicEndpointRestricted: ResourceValidationPolicy = {
             publicAccess = at(args.props, "vpcConfig", "endpointPublicAccess");
             cidrs = at(args.props, "vpcConfig", "publicAccessCidrs");
         } else if (args.type === "eks:index:Cluster") {
-            publicAccess = args.props.endpointPublicAccess;
-            cidrs = args.props.publicAccessCidrs;
+            // pulumi-eks passes both to aws:eks/cluster:Cluster's vpcConfig as they are (v4.3.0
+            // nodejs/eks/cluster/cluster.ts, createCore).
+            const inputs = componentInputs(args.props) ?? args.notApplicable(withoutInputs(args.type));
+            publicAccess = inputs.endpointPublicAccess;
+            cidrs = inputs.publicAccessCidrs;
         } else {
             return;
         }
-        // Both default to a public endpoint open to 0.0.0.0/0 when unset.
+        // Unset, EKS's defaults apply: a public endpoint, open to 0.0.0.0/0.
         if (publicAccess === false) {
             return;
         }

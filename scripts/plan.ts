@@ -11,8 +11,12 @@
  * program set, inputs) and `destroyOrder`: the steps in which `pulumi destroy` would delete them
  * (scripts/plan/destroy.ts).
  *
- * Exit codes: 0 clean (advisory violations are printed); 1 a mandatory policy violation; 2 a
- * program or usage error.
+ * The policy pack runs twice: over the plan as recorded, and over the real engine's view of it
+ * (scripts/plan/real-engine.ts: remote components as their providers register them, with their
+ * children), which is what `pulumi preview --policy-pack` analyses.
+ *
+ * Exit codes: 0 clean (advisory violations are printed); 1 a mandatory policy violation in either
+ * view; 2 a program or usage error.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -113,12 +117,26 @@ async function main(argv: string[]): Promise<number> {
 
     const { allPolicies } = await import("../policy/policies");
     const { evaluatePolicies } = await import("./plan/policies");
-    const violations = await evaluatePolicies(plan, allPolicies, policyConfig);
-    const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+    const { realEngineNotes, realEngineView } = await import("./plan/real-engine");
     const configNote = policyConfigFile ? ` (config ${path.relative(process.cwd(), policyConfigFile)})` : "";
-    console.log(`policy pack${configNote}: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory)`}`);
-    for (const v of violations) {
-        console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.resource}: ${v.message}`);
+    // The plan as recorded (remote components with their inputs), then as `pulumi preview` sends it
+    // to the analyzer (remote components without inputs, and their providers' children).
+    const views = [
+        { label: `policy pack${configNote}`, plan, notes: [] as string[] },
+        { label: `policy pack, real engine's view${configNote}`, plan: realEngineView(plan), notes: realEngineNotes(plan) },
+    ];
+    let mandatory = 0;
+    for (const view of views) {
+        const violations = await evaluatePolicies(view.plan, allPolicies, policyConfig);
+        const count = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+        mandatory += count;
+        console.log(`${view.label}: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${count} mandatory)`}`);
+        for (const v of violations) {
+            console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.resource}: ${v.message}`);
+        }
+        for (const note of view.notes) {
+            console.log(`  note: ${note}`);
+        }
     }
     return mandatory > 0 ? 1 : 0;
 }

@@ -26,7 +26,7 @@ interface Expected {
 
 const EXPECTED: Record<string, Expected> = {
     staging: {
-        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "4", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "8", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -37,7 +37,7 @@ const EXPECTED: Record<string, Expected> = {
         outputs: { serviceMaxGpus: 6, serviceUpgradeGpus: 12, idleGpuFloor: 2, gpuLimit: 12 },
     },
     prod: {
-        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "12", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "16", capacity: ["on-demand"], types: ["g6e.12xlarge"] },

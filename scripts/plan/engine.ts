@@ -85,13 +85,16 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** What the plan writes in place of a secret. */
 export const REDACTED = "[secret]";
 
+/** What the plan writes in place of a value that is not known (during preview, or offline). */
+export const UNKNOWN_VALUE = "[unknown]";
+
 /**
  * Turns Pulumi's wire form of a property into plain data: secrets become "[secret]",
  * resource references their URN, unknowns "[unknown]". Object keys are sorted.
  */
 export function plain(value: unknown): unknown {
     if (value === UNKNOWN) {
-        return "[unknown]";
+        return UNKNOWN_VALUE;
     }
     if (Array.isArray(value)) {
         return value.map(plain);
@@ -106,7 +109,7 @@ export function plain(value: unknown): unknown {
         case RESOURCE_SIG:
             return obj.urn;
         case OUTPUT_SIG:
-            return obj.secret ? REDACTED : "value" in obj ? plain(obj.value) : "[unknown]";
+            return obj.secret ? REDACTED : "value" in obj ? plain(obj.value) : UNKNOWN_VALUE;
         case ASSET_SIG:
         case ARCHIVE_SIG:
             return obj.path ?? obj.uri ?? "[asset]";

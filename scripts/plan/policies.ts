@@ -6,7 +6,23 @@
  */
 import { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { PlannedResource, PlanResult } from "./engine";
+import { PlannedResource, PlanResult, UNKNOWN_VALUE } from "./engine";
+
+/** The policy SDK's preview machinery: the engine hands policies unknown values this way (@pulumi/policy server.js). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const preview = require("@pulumi/policy/proxy") as {
+    unknownCheckingProxy<T>(o: T): T;
+    UnknownValueError: new (...args: never[]) => Error;
+    unknownStringValue: unknown;
+};
+
+/** A plan's inputs as the engine hands them to a policy: "[unknown]" becomes the SDK's unknown value, read through its proxy. */
+function previewProps(inputs: Record<string, unknown>): Record<string, unknown> {
+    const withUnknowns = (v: unknown): unknown => v === UNKNOWN_VALUE ? preview.unknownStringValue
+        : Array.isArray(v) ? v.map(withUnknowns)
+            : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withUnknowns(x)])) : v;
+    return preview.unknownCheckingProxy(withUnknowns(inputs) as Record<string, unknown>);
+}
 
 export interface Violation {
     policy: string;
@@ -46,9 +62,10 @@ function notApplicable(reason?: string): never {
 }
 
 function policyResource(r: PlannedResource, byUrn: Map<string, PlannedResource>): PolicyResource {
+    const props = previewProps(r.inputs);
     return {
         type: r.type,
-        props: r.inputs,
+        props,
         urn: r.urn,
         name: r.name,
         // As the analyzer builds them from the engine's request: deleteBeforeReplace only when set, parent when there is one.
@@ -64,12 +81,16 @@ function policyResource(r: PlannedResource, byUrn: Map<string, PlannedResource>)
         dependencies: [],
         propertyDependencies: {},
         isType: (cls: unknown) => typeOf(cls) === r.type,
-        asType: (cls: unknown) => (typeOf(cls) === r.type ? r.inputs : undefined),
+        asType: (cls: unknown) => (typeOf(cls) === r.type ? props : undefined),
         parent: r.parent && byUrn.has(r.parent) ? policyResource(byUrn.get(r.parent)!, new Map()) : undefined,
     } as unknown as PolicyResource;
 }
 
-/** Every violation the policies find in the plan, in policy then URN order; disabled policies are skipped. */
+/**
+ * Every violation the policies find in the plan, in policy then URN order; disabled policies are
+ * skipped. A policy that reads a value unknown during preview ("[unknown]") is reported as the
+ * engine reports it: advisory, "can't run ... during preview" (@pulumi/policy server.js).
+ */
 export async function evaluatePolicies(plan: PlanResult, policies: Policy[], config: Record<string, unknown>): Promise<Violation[]> {
     const violations: Violation[] = [];
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
@@ -92,7 +113,9 @@ export async function evaluatePolicies(plan: PlanResult, policies: Policy[], con
                         try {
                             await validate(args as never, report(label(r)));
                         } catch (e) {
-                            if (!(e instanceof NotApplicable)) {
+                            if (e instanceof preview.UnknownValueError) {
+                                violations.push({ policy: policy.name, resource: label(r), message: `can't run during preview: ${e.message}`, enforcementLevel: "advisory" });
+                            } else if (!(e instanceof NotApplicable)) {
                                 throw e;
                             }
                         }
@@ -104,7 +127,9 @@ export async function evaluatePolicies(plan: PlanResult, policies: Policy[], con
                     report(urn && byUrn.has(urn) ? label(byUrn.get(urn)!) : "stack")(message));
             }
         } catch (e) {
-            if (!(e instanceof NotApplicable)) {
+            if (e instanceof preview.UnknownValueError) {
+                violations.push({ policy: policy.name, resource: "stack", message: `can't run during preview: ${e.message}`, enforcementLevel: "advisory" });
+            } else if (!(e instanceof NotApplicable)) {
                 throw e;
             }
         }

@@ -180,6 +180,16 @@ const cases: { title: string; name?: string; args: LlmClusterArgs; message: stri
         message: `accessEntries[0].name "CI Deployer" is not a valid name: use lower-case letters, digits and hyphens, starting with a letter and ending with a letter or digit, such as "llm-dev".`,
     },
     {
+        title: "deletionProtection given as an output",
+        args: { deletionProtection: pulumi.output(false) as unknown as boolean },
+        message: `deletionProtection (an output) is not a boolean: set true (protect the cluster, VPC and key) or false (before pulumi destroy); it decides resource options, so it cannot be an output.`,
+    },
+    {
+        title: "deletionProtection given as a string",
+        args: { deletionProtection: "yes" as unknown as boolean },
+        message: `deletionProtection "yes" is not a boolean: set true (protect the cluster, VPC and key) or false (before pulumi destroy); it decides resource options, so it cannot be an output.`,
+    },
+    {
         title: "an unknown storage reclaim policy",
         args: { storageReclaimPolicy: "Recycle" },
         message: `storageReclaimPolicy "Recycle" is not a reclaim policy: use "Retain" (volumes outlive their claims; delete them yourself) or "Delete" (volumes go with their claims).`,

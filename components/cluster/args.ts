@@ -392,7 +392,7 @@ export function validateLlmClusterArgs(name: string, a: ResolvedClusterArgs): st
             ? `storageReclaimPolicy ${show(a.storageReclaimPolicy)} is not a reclaim policy: use "Retain" (volumes outlive their claims; delete them yourself) or "Delete" (volumes go with their claims).`
             : undefined),
         () => (typeof a.deletionProtection !== "boolean"
-            ? `deletionProtection ${show(a.deletionProtection)} is not a boolean: set true (protect the cluster, VPC and key) or false (before pulumi destroy); it decides resource options, so it cannot be an output.`
+            ? `deletionProtection ${isKnown(a.deletionProtection) ? show(a.deletionProtection) : "(an output)"} is not a boolean: set true (protect the cluster, VPC and key) or false (before pulumi destroy); it decides resource options, so it cannot be an output.`
             : undefined),
         () => {
             const types = a.systemNodeInstanceTypes;

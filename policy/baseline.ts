@@ -8,6 +8,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { compareVersions } from "../components/common/validation";
 import { MIN_RAY_VERSION } from "../components/vllm-service/args";
 import { at, componentInputs, containersIn, withoutInputs } from "./common";
+import { RAY_KINDS } from "./ray";
 
 const mandatory = "mandatory" as const;
 
@@ -130,12 +131,12 @@ export const rayMinimumVersion: ResourceValidationPolicy = {
     enforcementLevel: mandatory,
     configSchema: { properties: { minRayVersion: { type: "string", default: MIN_RAY_VERSION } } },
     validateResource: (args, reportViolation) => {
-        if (!["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob"].includes(args.type)) {
+        const kind = Object.values(RAY_KINDS).find((k) => k.type === args.type);
+        if (kind === undefined) {
             return;
         }
         const { minRayVersion } = args.getConfig<{ minRayVersion: string }>();
-        const cluster = args.type === "kubernetes:ray.io/v1:RayService" ? at(args.props, "spec", "rayClusterConfig")
-            : args.type === "kubernetes:ray.io/v1:RayJob" ? at(args.props, "spec", "rayClusterSpec") : at(args.props, "spec");
+        const cluster = at(args.props, ...kind.clusterSpec);
         const version = at(cluster, "rayVersion");
         if (typeof version !== "string" || compareVersions(version, minRayVersion) < 0) {
             reportViolation(`rayVersion is ${JSON.stringify(version)}: run Ray ${minRayVersion} or later (earlier versions have known critical CVEs) and set rayVersion to match the image.`);
@@ -192,8 +193,8 @@ export const rayNamespaceDefaultDeny: StackValidationPolicy = {
     description: "Every namespace running a RayService, RayCluster or RayJob has a default-deny ingress NetworkPolicy (empty podSelector, policyType Ingress).",
     enforcementLevel: mandatory,
     validateStack: (args, reportViolation) => {
-        const rayKinds = ["kubernetes:ray.io/v1:RayService", "kubernetes:ray.io/v1:RayCluster", "kubernetes:ray.io/v1:RayJob"];
-        const namespaces = new Set(args.resources.filter((r) => rayKinds.includes(r.type)).map((r) => String(at(r.props, "metadata", "namespace") ?? "default")));
+        const rayTypes: string[] = Object.values(RAY_KINDS).map((k) => k.type);
+        const namespaces = new Set(args.resources.filter((r) => rayTypes.includes(r.type)).map((r) => String(at(r.props, "metadata", "namespace") ?? "default")));
         const denied = new Set(args.resources
             .filter((r) => r.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy")
             .filter((r) => {

@@ -6,6 +6,7 @@
 /** The Pulumi type of a Karpenter NodePool declared as a raw custom resource. */
 export const NODEPOOL_TYPE = "kubernetes:karpenter.sh/v1:NodePool";
 import { GPU_RESOURCE } from "../components/gpu-nodepool/args";
+import { RAY_KINDS } from "./ray";
 
 /** The extended resource, taint key and label of NVIDIA GPUs. */
 export const GPU = GPU_RESOURCE;
@@ -135,14 +136,10 @@ export function podSpecsOf(type: string, props: Record<string, unknown>): PodSpe
             const pod = at(spec, "jobTemplate", "spec", "template", "spec");
             return pod === undefined ? [] : [{ where: "spec.jobTemplate.spec.template", spec: pod as Record<string, unknown> }];
         }
-        case "kubernetes:ray.io/v1:RayCluster":
-            return rayClusterPods(spec, "spec.");
-        case "kubernetes:ray.io/v1:RayService":
-            return rayClusterPods(at(spec, "rayClusterConfig"), "spec.rayClusterConfig.");
-        case "kubernetes:ray.io/v1:RayJob":
-            return rayClusterPods(at(spec, "rayClusterSpec"), "spec.rayClusterSpec.");
-        default:
-            return [];
+        default: {
+            const kind = Object.values(RAY_KINDS).find((k) => k.type === type);
+            return kind === undefined ? [] : rayClusterPods(at(props, ...kind.clusterSpec), `${kind.clusterSpec.join(".")}.`);
+        }
     }
 }
 

@@ -1,27 +1,27 @@
 /**
- * Ray dashboard access control and port exposure. Anyone who reaches the Ray dashboard and Jobs
- * API (8265) or the Ray client port (10001) can run code on the cluster (CVE-2023-48022), and
- * GCS (6379), metrics (8080) and the dashboard agent (52365) are internal too: none of them is
- * ever exposed outside the cluster. The Serve port (8000) may be, only through an internal or
- * allowlisted load balancer with TLS.
+ * Ray dashboard access and port exposure. Anyone who reaches the Ray dashboard and Jobs API (8265)
+ * or the Ray client port (10001) can run code on the cluster (CVE-2023-48022), and GCS (6379), the
+ * metrics ports (8080, the autoscaler's 44217, the dashboard's 44227) and the dashboard agent
+ * (52365) are internal too: none of them is ever exposed outside the cluster. The Serve port (8000)
+ * may be, only through an internal or allowlisted load balancer with TLS. The ports come from
+ * `./ray` (`RAY_PORT_TABLE`).
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 import { at, componentInputs, withoutInputs } from "./common";
+import { RAY_KINDS, RAY_PORT_TABLE } from "./ray";
 
 const mandatory = "mandatory" as const;
 
-/** Ray's ports that must stay inside the cluster, with the port names KubeRay gives them. */
-export const RAY_INTERNAL_PORTS: Readonly<Record<number, { what: string; names: string[] }>> = {
-    8265: { what: "the Ray dashboard and Jobs API", names: ["dashboard"] },
-    10001: { what: "the Ray client", names: ["client"] },
-    6379: { what: "the Ray GCS", names: ["gcs", "gcs-server", "redis"] },
-    8080: { what: "Ray's metrics", names: ["metrics"] },
-    52365: { what: "the Ray dashboard agent", names: ["dashboard-agent"] },
-};
-export const SERVE_PORT = 8000;
+/** Ray's ports that must stay inside the cluster, with every name KubeRay gives them (from `RAY_PORT_TABLE`). */
+export const RAY_INTERNAL_PORTS: Readonly<Record<number, { what: string; names: string[] }>> = Object.fromEntries(
+    Object.values(RAY_PORT_TABLE).filter((p) => p.internal).map((p) => [p.port, { what: p.what, names: [p.name, ...p.aliases] }]),
+);
+export const SERVE_PORT = RAY_PORT_TABLE.serve.port;
+const DASHBOARD_PORT = RAY_PORT_TABLE.dashboard.port;
+const CLIENT_PORT = RAY_PORT_TABLE.client.port;
 
 type Props = Record<string, unknown>;
 interface ServicePort { port?: number; targetPort?: number | string; name?: string }
@@ -38,7 +38,9 @@ export function rayPortOf(p: ServicePort): number | undefined {
 }
 
 function reachesServe(p: ServicePort): boolean {
-    return p.port === SERVE_PORT || p.targetPort === SERVE_PORT || p.targetPort === "serve" || p.name === "serve" || (p.name ?? "").startsWith("serve-");
+    // KubeRay's service.go isServingPort: "serve" or "serve-*".
+    const serve = RAY_PORT_TABLE.serve.name;
+    return p.port === SERVE_PORT || p.targetPort === SERVE_PORT || p.targetPort === serve || p.name === serve || (p.name ?? "").startsWith(`${serve}-`);
 }
 
 function annotations(obj: Props): Record<string, string> {
@@ -77,12 +79,12 @@ function describe(ports: number[]): string {
 /** No Service of type LoadBalancer or NodePort reaches a Ray-internal port. */
 export const rayPortsNotExposed: ResourceValidationPolicy = {
     name: "ray-ports-not-exposed",
-    description: "No LoadBalancer or NodePort Service reaches the Ray dashboard/Jobs API (8265), client (10001), GCS (6379), metrics (8080) or dashboard agent (52365).",
+    description: `No LoadBalancer or NodePort Service reaches a Ray-internal port: ${describe(Object.keys(RAY_INTERNAL_PORTS).map(Number))}.`,
     enforcementLevel: mandatory,
     validateResource: validateResourceOfType(k8s.core.v1.Service, (service, _args, reportViolation) => {
         const exposed = exposedRayPorts((service.spec ?? {}) as Props);
         if (exposed.length > 0) {
-            reportViolation(`Service of type ${service.spec?.type} exposes ${describe(exposed)} outside the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): make it ClusterIP and use kubectl port-forward, or expose only Serve's port 8000.`);
+            reportViolation(`Service of type ${service.spec?.type} exposes ${describe(exposed)} outside the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): make it ClusterIP and use kubectl port-forward, or expose only Serve's port ${SERVE_PORT}.`);
         }
     }),
 };
@@ -93,14 +95,14 @@ export const rayHeadServiceInternal: ResourceValidationPolicy = {
     description: "RayCluster and RayService heads use a ClusterIP service and never enable KubeRay's head ingress.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        const path = args.type === "kubernetes:ray.io/v1:RayService" ? ["spec", "rayClusterConfig", "headGroupSpec"]
-            : args.type === "kubernetes:ray.io/v1:RayCluster" ? ["spec", "headGroupSpec"] : undefined;
-        if (path === undefined) {
+        const kind = [RAY_KINDS.RayService, RAY_KINDS.RayCluster].find((k) => k.type === args.type);
+        if (kind === undefined) {
             return;
         }
+        const path = [...kind.clusterSpec, "headGroupSpec"];
         const head = (at(args.props, ...path) ?? {}) as Props;
         if (head.serviceType !== undefined && head.serviceType !== "ClusterIP") {
-            reportViolation(`the Ray head's serviceType is ${JSON.stringify(head.serviceType)}, which exposes the dashboard (8265) and client (10001) ports outside the cluster: set ${path.join(".")}.serviceType to "ClusterIP" (or leave it unset).`);
+            reportViolation(`the Ray head's serviceType is ${JSON.stringify(head.serviceType)}, which exposes the dashboard (${DASHBOARD_PORT}) and client (${CLIENT_PORT}) ports outside the cluster: set ${path.join(".")}.serviceType to "ClusterIP" (or leave it unset).`);
         }
         if (head.enableIngress === true) {
             reportViolation(`${path.join(".")}.enableIngress is set, which creates an Ingress to the Ray dashboard (anyone who reaches it can run code): remove it and reach the dashboard with kubectl port-forward.`);
@@ -116,7 +118,7 @@ export const rayHeadServiceInternal: ResourceValidationPolicy = {
 /** An Ingress reaches the dashboard only if it is internal, allowlisted and authenticated. */
 export const rayDashboardIngress: ResourceValidationPolicy = {
     name: "ray-dashboard-ingress",
-    description: "An Ingress reaches the Ray dashboard (8265) only with an internal scheme, a source CIDR allowlist and authentication in front; never the other Ray-internal ports.",
+    description: `An Ingress reaches the Ray dashboard (${DASHBOARD_PORT}) only with an internal scheme, a source CIDR allowlist and authentication in front; never the other Ray-internal ports.`,
     enforcementLevel: mandatory,
     validateResource: validateResourceOfType(k8s.networking.v1.Ingress, (ingress, args, reportViolation) => {
         const backends: ServicePort[] = [];
@@ -133,11 +135,11 @@ export const rayDashboardIngress: ResourceValidationPolicy = {
             }
         }
         const ports = [...new Set(backends.map(rayPortOf).filter((p): p is number => p !== undefined))];
-        const others = ports.filter((p) => p !== 8265);
+        const others = ports.filter((p) => p !== DASHBOARD_PORT);
         if (others.length > 0) {
             reportViolation(`Ingress routes to ${describe(others)}, which must never leave the cluster: remove those backends.`);
         }
-        if (!ports.includes(8265)) {
+        if (!ports.includes(DASHBOARD_PORT)) {
             return;
         }
         const meta = annotations(args.props);
@@ -154,7 +156,7 @@ export const rayDashboardIngress: ResourceValidationPolicy = {
             missing.push(`authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url)`);
         }
         if (missing.length > 0) {
-            reportViolation(`Ingress exposes the Ray dashboard (8265), where anyone who reaches it can run code, without ${missing.join(", ")}: add them, or use kubectl port-forward instead.`);
+            reportViolation(`Ingress exposes the Ray dashboard (${DASHBOARD_PORT}), where anyone who reaches it can run code, without ${missing.join(", ")}: add them, or use kubectl port-forward instead.`);
         }
     }),
 };
@@ -162,13 +164,13 @@ export const rayDashboardIngress: ResourceValidationPolicy = {
 /** Serve's port is exposed only through an internal or allowlisted load balancer with TLS. */
 export const servePortExposure: ResourceValidationPolicy = {
     name: "serve-port-exposure",
-    description: "Serve's port 8000 leaves the cluster only through an internal or allowlisted load balancer that terminates TLS.",
+    description: `Serve's port ${SERVE_PORT} leaves the cluster only through an internal or allowlisted load balancer that terminates TLS.`,
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
         const candidates: { where: string; meta: Record<string, string>; spec: Props }[] = [];
         if (args.type === "kubernetes:core/v1:Service") {
             candidates.push({ where: "Service", meta: annotations(args.props), spec: (at(args.props, "spec") ?? {}) as Props });
-        } else if (args.type === "kubernetes:ray.io/v1:RayService" && at(args.props, "spec", "serveService") !== undefined) {
+        } else if (args.type === RAY_KINDS.RayService.type && at(args.props, "spec", "serveService") !== undefined) {
             const serveService = at(args.props, "spec", "serveService") as Props;
             candidates.push({ where: "RayService spec.serveService", meta: annotations(serveService), spec: (at(serveService, "spec") ?? {}) as Props });
         }
@@ -185,7 +187,7 @@ export const servePortExposure: ResourceValidationPolicy = {
                 problems.push("it does not terminate TLS (no service.beta.kubernetes.io/aws-load-balancer-ssl-cert)");
             }
             if (problems.length > 0) {
-                reportViolation(`${where} exposes Serve's port 8000 but ${problems.join(" and ")}: use an internal load balancer (aws-load-balancer-scheme: internal) or source ranges, with an ACM certificate for TLS.`);
+                reportViolation(`${where} exposes Serve's port ${SERVE_PORT} but ${problems.join(" and ")}: use an internal load balancer (aws-load-balancer-scheme: internal) or source ranges, with an ACM certificate for TLS.`);
             }
         }
     },

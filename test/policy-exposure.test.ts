@@ -28,6 +28,20 @@ describe("policy ray-ports-not-exposed", () => {
             "Service of type NodePort exposes 6379 (the Ray GCS) outside the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): make it ClusterIP and use kubectl port-forward, or expose only Serve's port 8000.",
         ]);
     });
+
+    it("flags the autoscaler's and the dashboard's metrics ports (44217, 44227), by number, name or target port name", async () => {
+        assert.deepEqual(await violationsOf(rayPortsNotExposed, service({ type: "LoadBalancer", ports: [{ name: "as-metrics", port: 9000 }, { port: 44227 }] })), [
+            "Service of type LoadBalancer exposes 44217 (the Ray autoscaler's metrics), 44227 (the Ray dashboard's metrics) outside the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): make it ClusterIP and use kubectl port-forward, or expose only Serve's port 8000.",
+        ]);
+        assert.deepEqual(await violationsOf(rayPortsNotExposed, service({ type: "NodePort", ports: [{ name: "scrape", port: 9100, targetPort: "dash-metrics" }, { name: "autoscaler", port: 9101, targetPort: 44217 }] })), [
+            "Service of type NodePort exposes 44227 (the Ray dashboard's metrics), 44217 (the Ray autoscaler's metrics) outside the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): make it ClusterIP and use kubectl port-forward, or expose only Serve's port 8000.",
+        ]);
+        assert.deepEqual(await violationsOf(rayPortsNotExposed, service({ type: "ClusterIP", ports: [{ name: "as-metrics", port: 44217 }, { name: "dash-metrics", port: 44227 }] })), []);
+    });
+
+    it("names every Ray-internal port in its description", () => {
+        assert.equal(rayPortsNotExposed.description, "No LoadBalancer or NodePort Service reaches a Ray-internal port: 6379 (the Ray GCS), 8080 (Ray's metrics), 8265 (the Ray dashboard and Jobs API), 10001 (the Ray client), 44217 (the Ray autoscaler's metrics), 44227 (the Ray dashboard's metrics), 52365 (the Ray dashboard agent).");
+    });
 });
 
 describe("policy ray-head-service-internal", () => {
@@ -43,6 +57,9 @@ describe("policy ray-head-service-internal", () => {
             `the Ray head's serviceType is "LoadBalancer", which exposes the dashboard (8265) and client (10001) ports outside the cluster: set spec.rayClusterConfig.headGroupSpec.serviceType to "ClusterIP" (or leave it unset).`,
             "spec.rayClusterConfig.headGroupSpec.enableIngress is set, which creates an Ingress to the Ray dashboard (anyone who reaches it can run code): remove it and reach the dashboard with kubectl port-forward.",
             "spec.rayClusterConfig.headGroupSpec.headService exposes 10001 (the Ray client) outside the cluster: make it ClusterIP.",
+        ]);
+        assert.deepEqual(await violationsOf(rayHeadServiceInternal, rayService({ headService: { spec: { type: "LoadBalancer", ports: [{ name: "dash-metrics", port: 44227 }, { name: "as-metrics", port: 44217 }] } } })), [
+            "spec.rayClusterConfig.headGroupSpec.headService exposes 44227 (the Ray dashboard's metrics), 44217 (the Ray autoscaler's metrics) outside the cluster: make it ClusterIP.",
         ]);
         const cluster = { type: "kubernetes:ray.io/v1:RayCluster", props: { spec: { headGroupSpec: { serviceType: "NodePort" } } } };
         assert.deepEqual(await violationsOf(rayHeadServiceInternal, cluster), [
@@ -68,6 +85,12 @@ describe("policy ray-dashboard-ingress", () => {
         ]);
         assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 10001 }, SAFE)), [
             "Ingress routes to 10001 (the Ray client), which must never leave the cluster: remove those backends.",
+        ]);
+        assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ name: "as-metrics" }, SAFE)), [
+            "Ingress routes to 44217 (the Ray autoscaler's metrics), which must never leave the cluster: remove those backends.",
+        ]);
+        assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 44227 }, SAFE)), [
+            "Ingress routes to 44227 (the Ray dashboard's metrics), which must never leave the cluster: remove those backends.",
         ]);
     });
 });
@@ -105,7 +128,10 @@ describe("policy no-open-security-group-rules", () => {
             "Security group ingress rule opens port 443 (the Kubernetes API or Ray) to ::/0: restrict the source to your VPC or known CIDRs, or reference a security group.",
         ]);
         assert.deepEqual(await violationsOf(noOpenSecurityGroupRules, { type: "aws:ec2/securityGroup:SecurityGroup", props: { ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }] } }), [
-            "Security group ingress opens ports 443, 6379, 8000, 8080, 8265, 10001, 52365 (the Kubernetes API or Ray) to 0.0.0.0/0: restrict the source to your VPC or known CIDRs, or reference a security group.",
+            "Security group ingress opens ports 443, 6379, 8000, 8080, 8265, 10001, 44217, 44227, 52365 (the Kubernetes API or Ray) to 0.0.0.0/0: restrict the source to your VPC or known CIDRs, or reference a security group.",
+        ]);
+        assert.deepEqual(await violationsOf(noOpenSecurityGroupRules, { type: "aws:ec2/securityGroupRule:SecurityGroupRule", props: { type: "ingress", fromPort: 44200, toPort: 44300, protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] } }), [
+            "Security group rule opens ports 44217, 44227 (the Kubernetes API or Ray) to 0.0.0.0/0: restrict the source to your VPC or known CIDRs, or reference a security group.",
         ]);
     });
 });

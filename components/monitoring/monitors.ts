@@ -2,10 +2,11 @@
  * What Prometheus scrapes: the Ray pods (a PodMonitor, as KubeRay's own samples do), the DCGM
  * exporter and the Karpenter controller (ServiceMonitors).
  */
+import { RAY_METRICS_ROLES, RAY_PORT_TABLE } from "../common/ray";
 import { RAY_POD_LABELS } from "../vllm-service/network";
 
-/** The metrics ports of Ray pods, by the container port names VllmRayService gives them. */
-export const RAY_METRICS_PORT_NAMES = ["metrics", "as-metrics", "dash-metrics"] as const;
+/** The metrics ports of Ray pods, by the container port names VllmRayService gives them (`RAY_PORT_TABLE`'s). */
+export const RAY_METRICS_PORT_NAMES: readonly string[] = RAY_METRICS_ROLES.map((r) => RAY_PORT_TABLE[r].name);
 
 /** Labels of the DCGM exporter's Service (dcgm-exporter chart) and its port's name. */
 export const DCGM_SERVICE_LABELS = { "app.kubernetes.io/name": "dcgm-exporter" } as const;

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { childDependsOn, withDefaults } from "../common/args";
 import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../common/labels";
+import { RAY_KINDS, RAY_PORT_TABLE, rayContainerPorts } from "../common/ray";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
 import { dashboardSignIn, ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
@@ -21,17 +22,12 @@ export * from "./sizing";
 export const CPU_WORKER_GROUP = "cpu";
 /** Where the model cache is mounted; HF_HOME points there. */
 export const MODEL_CACHE_PATH = "/data/model-cache";
-/** Ray's ports on the head, with the names KubeRay expects. */
-export const HEAD_PORTS = [
-    { name: "gcs-server", containerPort: 6379 },
-    { name: "dashboard", containerPort: 8265 },
-    { name: "client", containerPort: 10001 },
-    { name: "serve", containerPort: 8000 },
-    { name: "metrics", containerPort: 8080 },
-    // The autoscaler's and the dashboard's own metrics, scraped by MonitoringStack's PodMonitor.
-    { name: "as-metrics", containerPort: 44217 },
-    { name: "dash-metrics", containerPort: 44227 },
-] as const;
+/**
+ * Ray's ports on the head, with the names KubeRay expects (`RAY_PORT_TABLE`'s): all but the
+ * dashboard agent's, which KubeRay probes by number. The autoscaler's and the dashboard's own
+ * metrics are scraped by MonitoringStack's PodMonitor, by these names.
+ */
+export const HEAD_PORTS = rayContainerPorts(["gcs", "dashboard", "client", "serve", "metrics", "autoscalerMetrics", "dashboardMetrics"]);
 
 /** One worker group: the nodes of one accelerator instance type and the models on them. */
 export interface WorkerGroup {
@@ -227,7 +223,7 @@ export function serveLoadBalancer(a: ResolvedServiceArgs): Record<string, unknow
         spec: {
             type: "LoadBalancer",
             loadBalancerClass: "service.k8s.aws/nlb",
-            ports: [{ name: "serve", port: tls ? 443 : 80, targetPort: 8000, protocol: "TCP" }],
+            ports: [{ name: RAY_PORT_TABLE.serve.name, port: tls ? 443 : 80, targetPort: RAY_PORT_TABLE.serve.port, protocol: "TCP" }],
             ...(a.serveAllowedCidrs.length > 0 ? { loadBalancerSourceRanges: a.serveAllowedCidrs } : {}),
         },
     };
@@ -296,8 +292,8 @@ export class VllmRayService extends pulumi.ComponentResource {
         }
 
         const rayService = new k8s.apiextensions.CustomResource(`${name}-rayservice`, {
-            apiVersion: "ray.io/v1",
-            kind: "RayService",
+            apiVersion: RAY_KINDS.RayService.apiVersion,
+            kind: RAY_KINDS.RayService.kind,
             metadata: { name: serviceName, namespace: namespace.metadata.name },
             spec: rayServiceSpec(resolved, models, tokenSecretName),
         }, { parent: this, dependsOn: childDependsOn(opts, ...secrets) });

@@ -2,11 +2,13 @@
  * What may reach the Ray pods: the NetworkPolicies of the RayService's namespace and the optional
  * Ingress to the Ray dashboard. Everything is denied unless a rule below admits it; the Ray ports
  * that run code for whoever reaches them (the dashboard and Jobs API on 8265, the client on 10001,
- * GCS on 6379) are open only to the Ray pods themselves and to named clients.
+ * GCS on 6379) are open only to the Ray pods themselves and to named clients. The ports come from
+ * `RAY_PORT_TABLE` (components/common/ray.ts).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
+import { RAY_METRICS_ROLES, RAY_PORT_ROLES, RAY_PORT_TABLE, RayPortRole } from "../common/ray";
 import { dashboardSignIn, RayDashboardIngressArgs, ResolvedServiceArgs } from "./args";
 
 /** Labels KubeRay puts on every Ray pod, and on the head pod only. */
@@ -17,19 +19,11 @@ export const KUBERAY_OPERATOR_LABELS = { "app.kubernetes.io/name": "kuberay-oper
 /** Labels prometheus-operator puts on every Prometheus server pod. */
 export const PROMETHEUS_POD_LABELS = { "app.kubernetes.io/name": "prometheus" } as const;
 
-/** Ray's ports by role. */
-export const RAY_PORTS = {
-    gcs: 6379,
-    dashboard: 8265,
-    client: 10001,
-    serve: 8000,
-    metrics: 8080,
-    autoscalerMetrics: 44217,
-    dashboardMetrics: 44227,
-} as const;
+/** Ray's port numbers by role (`RAY_PORT_TABLE`'s). */
+export const RAY_PORTS = Object.fromEntries(RAY_PORT_ROLES.map((r) => [r, RAY_PORT_TABLE[r].port])) as Readonly<Record<RayPortRole, number>>;
 
-/** The ports Prometheus scrapes: every pod's metrics, and the head's autoscaler and dashboard metrics. */
-export const METRICS_PORTS = [RAY_PORTS.metrics, RAY_PORTS.autoscalerMetrics, RAY_PORTS.dashboardMetrics] as const;
+/** The ports Prometheus scrapes: every pod's metrics, and the head's autoscaler and dashboard metrics (`RAY_PORT_TABLE`'s metrics ports). */
+export const METRICS_PORTS: readonly number[] = RAY_METRICS_ROLES.map((r) => RAY_PORT_TABLE[r].port);
 
 /** One NetworkPolicy of the namespace: the role names its child resource (`${name}-netpol-<role>`). */
 export interface NetworkPolicyPlan {

@@ -138,7 +138,7 @@ describe("the staging and prod environments (production shape)", () => {
                 const ft = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").inputs.spec.rayClusterConfig.gcsFaultToleranceOptions;
                 assert.match(ft.redisAddress, /^rediss:\/\/master\.gcs-redis-[0-9a-f]+\.[0-9a-f]{6}\.us-west-2\.cache\.amazonaws\.com:6379$/);
                 assert.deepEqual(ft.redisPassword, { valueFrom: { secretKeyRef: { name: "vllm-redis-password", key: "password" } } });
-                assert.equal(one("kubernetes:core/v1:Secret", "vllm-redis-password").inputs.stringData, "[secret]");
+                assert.deepEqual(one("kubernetes:core/v1:Secret", "vllm-redis-password").inputs.stringData, { password: "[secret]" });
                 // Ray's own OpenSSL misses the image's CA bundle: the GCS is told where it is.
                 const head = one("kubernetes:ray.io/v1:RayService", "vllm-rayservice").inputs.spec.rayClusterConfig.headGroupSpec.template.spec.containers[0];
                 assert.deepEqual(head.env.find((e: any) => e.name === "RAY_REDIS_CA_CERT"), { name: "RAY_REDIS_CA_CERT", value: "/etc/ssl/certs/ca-certificates.crt" });

@@ -226,7 +226,7 @@ describe("GcsRedis", () => {
         await valueOf(s.serviceName);
         await settle();
         const secret = resource("kubernetes:core/v1:Secret", "gcsvs-redis-password");
-        assert.deepEqual(secret.inputs, { apiVersion: "v1", kind: "Secret", metadata: { name: "gcsvs-redis-password", namespace: "llm" }, stringData: "[secret]", type: "Opaque" });
+        assert.deepEqual(secret.inputs, { apiVersion: "v1", kind: "Secret", metadata: { name: "gcsvs-redis-password", namespace: "llm" }, stringData: { password: "[secret]" }, type: "Opaque" });
         const service = resource("kubernetes:ray.io/v1:RayService", "gcsvs-rayservice");
         assert.deepEqual((service.inputs.spec as any).rayClusterConfig.gcsFaultToleranceOptions.redisPassword, { valueFrom: { secretKeyRef: { name: "gcsvs-redis-password", key: "password" } } });
         assert.ok(service.dependencies.includes(secret.urn), "the RayService waits for its Secret");

@@ -47,7 +47,8 @@ describe("VllmRayService", () => {
             apiVersion: "v1",
             kind: "Secret",
             metadata: { name: "vs1-hf-token", namespace: "llm" },
-            stringData: "[secret]",
+            // The key the RayService's secretKeyRef names; only its value is redacted.
+            stringData: { token: "[secret]" },
             type: "Opaque",
         });
         assert.deepEqual(resource("kubernetes:ray.io/v1:RayService", "vs1-rayservice").inputs.metadata, { name: "vs1", namespace: "llm" });

@@ -118,6 +118,30 @@ export function plain(value: unknown): unknown {
     }
 }
 
+/**
+ * Fields the Kubernetes SDK marks secret as a whole (`pulumi.secret(args.stringData)`) although
+ * only their values are: Kubernetes itself shows a Secret's keys (kubectl describe). The plan keeps
+ * those keys, each value "[secret]", so a `secretKeyRef` can be checked against the Secret.
+ */
+const SECRET_KEYED_FIELDS: Record<string, readonly string[]> = {
+    "kubernetes:core/v1:Secret": ["data", "stringData"],
+};
+
+/** A resource's inputs as plain data ({@link plain}); for a Kubernetes Secret, a secret data map keeps its keys. */
+export function plainInputs(type: string, wire: Record<string, unknown>): Record<string, unknown> {
+    const inputs = plain(wire) as Record<string, unknown>;
+    for (const field of SECRET_KEYED_FIELDS[type] ?? []) {
+        const wrapped = wire[field] as Record<string, unknown> | undefined;
+        const secret = wrapped?.[SIG_KEY] === SECRET_SIG || (wrapped?.[SIG_KEY] === OUTPUT_SIG && !!wrapped.secret);
+        const data = secret ? wrapped?.value : undefined;
+        // A map of values; anything else (unknown, an output) stays "[secret]" as a whole.
+        if (data !== null && typeof data === "object" && !Array.isArray(data) && !(SIG_KEY in data)) {
+            inputs[field] = Object.fromEntries(Object.keys(data).sort().map((k) => [k, REDACTED]));
+        }
+    }
+    return inputs;
+}
+
 interface RegisterRequest {
     getType(): string;
     getName(): string;
@@ -294,7 +318,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             provider: req.getProvider() || undefined,
             dependencies: [...deps].filter((u) => u !== "").sort(),
             options,
-            inputs: plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            inputs: plainInputs(req.getType(), req.getObject()?.toJavaScript() ?? {}),
         });
         return register(req, cb);
     };
@@ -312,7 +336,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             provider: req.getProvider() || undefined,
             dependencies: req.getDependenciesList().filter((u) => u !== "").sort(),
             options: {},
-            inputs: plain(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            inputs: plainInputs(req.getType(), (req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>),
         });
         return read(req, cb);
     };

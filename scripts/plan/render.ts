@@ -1,9 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as YAML from "yaml";
-
 import { PlannedResource, PlanResult } from "./engine";
 import { autoName } from "./mocks";
+import { portableYaml } from "./portable-yaml";
 
 export const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
 /** Helm charts Pulumi's provider renders (a component: its objects are not the program's). */
@@ -41,8 +40,6 @@ function manifestFileName(o: KubernetesObject): string {
     return `${parts.join("_").replace(/[^A-Za-z0-9_.-]/g, "-")}.yaml`;
 }
 
-const yamlOptions = { lineWidth: 0, sortMapEntries: false } as const;
-
 /**
  * What the real engine or API server would refuse although each resource is valid on its own:
  * two resources declaring the same Kubernetes object, or the same Helm release.
@@ -68,7 +65,11 @@ export function collisions(plan: PlanResult): string[] {
 /** The files and folders the plan writes in its output folder; nothing else there is touched. */
 export const PLAN_OUTPUTS = ["plan.json", "manifests", "helm"] as const;
 
-/** Writes plan.json, manifests/ and helm/ (one file per Helm release or chart) under `outDir`, replacing only those, and returns the files written. */
+/**
+ * Writes plan.json, manifests/ and helm/ (one file per Helm release or chart) under `outDir`,
+ * replacing only those, and returns the files written. The YAML reads the same in YAML 1.1 readers
+ * (kubectl, Helm) as in 1.2 ones (see portable-yaml.ts).
+ */
 export function writePlan(plan: PlanResult, outDir: string): string[] {
     for (const entry of PLAN_OUTPUTS) {
         fs.rmSync(path.join(outDir, entry), { recursive: true, force: true });
@@ -83,12 +84,12 @@ export function writePlan(plan: PlanResult, outDir: string): string[] {
     };
     write("plan.json", `${JSON.stringify(plan, null, 2)}\n`);
     for (const o of kubernetesObjects(plan)) {
-        write(path.join("manifests", manifestFileName(o)), YAML.stringify(o, yamlOptions));
+        write(path.join("manifests", manifestFileName(o)), portableYaml(o));
     }
     for (const r of plan.resources.filter((x) => x.type === HELM_RELEASE_TYPE || x.type === HELM_CHART_TYPE)) {
         const { chart, version, namespace, name, repositoryOpts, values } = r.inputs as Record<string, unknown>;
         const release = { name: name ?? r.name, namespace, chart, version, repositoryOpts, values };
-        write(path.join("helm", `${namespace ?? "default"}_${release.name as string}.yaml`), YAML.stringify(release, yamlOptions));
+        write(path.join("helm", `${namespace ?? "default"}_${release.name as string}.yaml`), portableYaml(release));
     }
     return written;
 }

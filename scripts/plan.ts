@@ -114,6 +114,8 @@ async function main(argv: string[]): Promise<number> {
             : `the GPU NodePools allow ${capacity.limit} GPUs; ${need}: ${demand.total <= capacity.limit ? "fits" : "DOES NOT FIT"}`;
         console.log(`GPU budget: ${budget}; idle GPU floor ${demand.idle} (GPUs that stay up with no traffic)`);
     }
+    const { servingCapacityLines } = await import("./plan/capacity");
+    servingCapacityLines(plan.resources).forEach((line) => console.log(line));
 
     const { allPolicies } = await import("../policy/policies");
     const { evaluatePolicies } = await import("./plan/policies");

@@ -62,7 +62,7 @@ const EXPECTED: Record<string, { inputs: string[]; requiredInputs: string[]; out
             "serveClientCidrs", "kubeRayOperatorNamespace", "prometheusNamespace", "grafanaUrl", "grafanaBrowserUrl", "prometheusUrl",
             "dashboardIngress"],
         requiredInputs: ["models"],
-        outputs: ["serviceName", "namespace", "serveServiceName", "headServiceName", "modelNames", "maxGpus", "idleGpus", "upgradeGpus"],
+        outputs: ["serviceName", "namespace", "serveServiceName", "headServiceName", "modelNames", "maxGpus", "idleGpus", "upgradeGpus", "servingCapacity"],
     },
 };
 

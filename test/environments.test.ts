@@ -26,7 +26,7 @@ interface Expected {
 
 const EXPECTED: Record<string, Expected> = {
     staging: {
-        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "4", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "8", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -37,7 +37,7 @@ const EXPECTED: Record<string, Expected> = {
         outputs: { serviceMaxGpus: 6, serviceUpgradeGpus: 12, idleGpuFloor: 2, gpuLimit: 12 },
     },
     prod: {
-        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "12", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "16", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -73,7 +73,7 @@ describe("the staging and prod environments (production shape)", () => {
                 return found[0];
             };
 
-            it("plans with exit 0, prints its GPU budget and idle floor, and passes the pack with its policy config", () => {
+            it("plans with exit 0, prints its GPU budget, idle floor and serving capacity, and passes the pack with its policy config", () => {
                 assert.equal(runs[env].code, 0, runs[env].stderr + runs[env].stdout);
                 assert.equal(runs[env].stderr, "");
                 assert.match(runs[env].stdout, expected.stdout);
@@ -120,6 +120,8 @@ describe("the staging and prod environments (production shape)", () => {
                 assert.deepEqual(Object.fromEntries(configs.map((c) => [c.model_loading_config.model_id, [c.deployment_config.autoscaling_config.min_replicas, c.deployment_config.autoscaling_config.max_replicas]])), expected.replicas);
                 assert.equal(configs[1].engine_kwargs.tensor_parallel_size, 4);
                 assert.equal(configs[2].engine_kwargs.runner, "pooling");
+                // max_ongoing_requests and target_ongoing_requests from each replica's KV cache (the embedding model's are fixed).
+                assert.deepEqual(configs.map((c) => [c.deployment_config.max_ongoing_requests, c.deployment_config.autoscaling_config.target_ongoing_requests]), [[83, 56], [31, 21], [64, 16]]);
                 const groups = service.inputs.spec.rayClusterConfig.workerGroupSpecs as any[];
                 assert.deepEqual(Object.fromEntries(groups.map((g) => [g.groupName, [g.minReplicas, g.maxReplicas]])), expected.groups);
                 assert.equal(groups.find((g) => g.groupName === "g6e-12xlarge").template.spec.containers[0].resources.limits["nvidia.com/gpu"], "4");

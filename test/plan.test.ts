@@ -147,6 +147,8 @@ describe("the offline plan (npm run plan)", () => {
         // One model deployment, on one GPU worker group beside the CPU group of Serve's ingress.
         const configs = YAML.parse(rayService.inputs.spec.serveConfigV2).applications[0].args.llm_configs;
         assert.deepEqual(configs.map((c: any) => [c.model_loading_config.model_id, c.deployment_config.autoscaling_config.min_replicas, c.deployment_config.autoscaling_config.max_replicas]), [["qwen3-8b", 0, 2]]);
+        // About three 8k-token requests fit in the L4's KV cache: Serve sends a replica 11 and scales at 8.
+        assert.deepEqual(configs.map((c: any) => [c.deployment_config.max_ongoing_requests, c.deployment_config.autoscaling_config.target_ongoing_requests]), [[11, 8]]);
         assert.deepEqual(rayService.inputs.spec.rayClusterConfig.workerGroupSpecs.map((g: any) => [g.groupName, g.minReplicas, g.maxReplicas]), [["cpu", 1, 2], ["g6-2xlarge", 0, 2]]);
         // Prometheus may scrape the Ray pods, and the Ray dashboard finds Grafana and Prometheus.
         const scrape = p.resources.find((r: any) => r.name === "vllm-netpol-prometheus");
@@ -190,7 +192,7 @@ describe("the offline plan (npm run plan)", () => {
             "plan.json",
         ]);
         // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
-        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\nserving capacity: qwen3-8b on g6\.2xlarge \(L4, tp 1\): 3\.4 GiB KV cache per GPU = 24,464 tokens = 2\.99 sequences of 8192 tokens; max_ongoing_requests 11, target 8\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",

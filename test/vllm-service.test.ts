@@ -66,9 +66,10 @@ describe("VllmRayService", () => {
                 accelerator_type: "L40S",
                 engine_kwargs: { tensor_parallel_size: 4, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
                 log_engine_metrics: true,
+                // From its KV cache: 5.9 GiB per GPU, 76768 tokens, 37 requests of 2048 tokens.
                 deployment_config: {
-                    autoscaling_config: { min_replicas: 1, max_replicas: 3, target_ongoing_requests: 16, upscale_delay_s: 30, downscale_delay_s: 600 },
-                    max_ongoing_requests: 64,
+                    autoscaling_config: { min_replicas: 1, max_replicas: 3, target_ongoing_requests: 25, upscale_delay_s: 30, downscale_delay_s: 600 },
+                    max_ongoing_requests: 37,
                 },
             },
             {
@@ -171,7 +172,7 @@ describe("VllmRayService", () => {
         assert.equal(spec.rayClusterConfig.headGroupSpec.template.spec.serviceAccountName, "model-reader");
     });
 
-    it("exposes names and its GPU demand: at most, idle, and during a NewCluster upgrade", async () => {
+    it("exposes names, its GPU demand (at most, idle, and during a NewCluster upgrade) and its serving capacity", async () => {
         assert.equal(await valueOf(service.serviceName), "vs1");
         assert.equal(await valueOf(service.namespace), "llm");
         assert.equal(await valueOf(service.serveServiceName), "vs1-serve-svc");
@@ -179,6 +180,11 @@ describe("VllmRayService", () => {
         assert.equal(await valueOf(service.maxGpus), 18);
         assert.equal(await valueOf(service.idleGpus), 5);
         assert.equal(await valueOf(service.upgradeGpus), 36);
+        assert.deepEqual(await valueOf(service.servingCapacity), [
+            "llama-70b on g6e.12xlarge (L40S, tp 4): 5.9 GiB KV cache per GPU = 76,768 tokens = 9.37 sequences of 8192 tokens; max_ongoing_requests 37, target 25",
+            "qwen3-8b on g6e.12xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 32, target 8",
+            "bge-m3 on g6.xlarge (L4, tp 1): KV cache not sized (architecture unknown); max_ongoing_requests 64, target 16",
+        ]);
     });
 
     it("exposes Serve only when asked: an internal NLB with TLS 1.3/1.2 on 443, open to the listed CIDRs", async () => {

@@ -3,7 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Check, checkAllowlist, checkName, collect, compareVersions, isKnown, show } from "../common/validation";
 import { kubeRayDefaults } from "../kuberay/args";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
-import { acceleratorsThatFit, DTYPE_BYTES, minimumTensorParallelSize, PARAMETER_PRESETS, perGpu, tensorParallelSizes, weightsGiB } from "./sizing";
+import {
+    acceleratorsThatFit, DTYPE_BYTES, MAX_OVER_TARGET, minimumTensorParallelSize, MODEL_ARCHITECTURES, ModelArchitecture, PARAMETER_PRESETS, perGpu,
+    servingCapacity, ServingCapacity, targetOngoingRequestsFor, tensorParallelSizes, TYPICAL_REQUEST_SHARE, vllmMaxNumSeqs, weightsGiB,
+} from "./sizing";
 
 /** The pinned Ray version: 2.54.0 and later fix CVE-2025-62593 (2.52.0) and CVE-2026-27482 (2.54.0). */
 export const RAY_VERSION = "2.56.0";
@@ -49,6 +52,28 @@ export interface ModelArgs {
      */
     parametersBillions?: number;
     /**
+     * The model's layers (`num_hidden_layers` in its Hugging Face config.json), to size its KV cache;
+     * give it with numKeyValueHeads and headDim. Not for encoder-only models (BERT, XLM-RoBERTa),
+     * which keep no KV cache.
+     * @default from MODEL_ARCHITECTURES by `source`; for other models the KV cache is not sized
+     * @see https://huggingface.co/docs/transformers/main_classes/configuration
+     */
+    numHiddenLayers?: number;
+    /**
+     * The model's key-value heads (`num_key_value_heads` in its config.json, or `num_attention_heads`
+     * when it has none), to size its KV cache.
+     * @default from MODEL_ARCHITECTURES by `source`; for other models the KV cache is not sized
+     * @see https://huggingface.co/docs/transformers/main_classes/configuration
+     */
+    numKeyValueHeads?: number;
+    /**
+     * The dimension of an attention head (`head_dim` in its config.json, or `hidden_size` divided by
+     * `num_attention_heads`), to size its KV cache.
+     * @default from MODEL_ARCHITECTURES by `source`; for other models the KV cache is not sized
+     * @see https://huggingface.co/docs/transformers/main_classes/configuration
+     */
+    headDim?: number;
+    /**
      * vLLM's `dtype` ("auto", "bfloat16", "float16", "float32").
      * @default "auto"
      * @see https://docs.vllm.ai/en/latest/configuration/engine_args.html
@@ -92,13 +117,15 @@ export interface ModelArgs {
     maxReplicas?: number;
     /**
      * Ongoing requests per replica that Serve's autoscaler aims for.
-     * @default 16
+     * @default two thirds of maxOngoingRequests, rounded up (Ray's guide puts the maximum 20 to 50% above the target), at most 16 for embedding models and models whose KV cache is not sized
      * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
      */
     targetOngoingRequests?: number;
     /**
-     * The most requests a replica takes at once; more wait in the proxy's queue.
-     * @default 64
+     * The most requests a replica takes at once; more wait in Serve's queue, where the autoscaler
+     * sees them. Above what the replica's KV cache runs at once, they would wait inside vLLM,
+     * unseen (a warning says so).
+     * @default the requests of a quarter of maxModelLength that the KV cache holds (at least 2, at most vLLM's max_num_seqs), or 64 for embedding models and models whose KV cache is not sized; 50% above a targetOngoingRequests given at or above that
      * @see https://docs.ray.io/en/latest/serve/advanced-guides/advanced-autoscaling.html
      */
     maxOngoingRequests?: number;
@@ -480,6 +507,8 @@ export const vllmServiceDefaults = {
         embedding: false,
         minReplicas: 1,
         maxReplicas: 2,
+        // For embedding models and models whose KV cache is not sized; the others' follow from
+        // their KV cache (resolveModel).
         targetOngoingRequests: 16,
         maxOngoingRequests: 64,
         upscaleDelaySeconds: 30,
@@ -489,7 +518,15 @@ export const vllmServiceDefaults = {
 
 type ServiceDefaults = Omit<typeof vllmServiceDefaults, "model">;
 export type ResolvedServiceArgs = Omit<VllmRayServiceArgs, keyof ServiceDefaults> & { [K in keyof ServiceDefaults]-?: NonNullable<VllmRayServiceArgs[K]> };
-export type ResolvedModel = ModelArgs & { [K in keyof typeof vllmServiceDefaults.model]-?: NonNullable<ModelArgs[K]> } & { parametersBillions?: number };
+export type ResolvedModel = ModelArgs & { [K in keyof typeof vllmServiceDefaults.model]-?: NonNullable<ModelArgs[K]> }
+    & { parametersBillions?: number; architecture?: ModelArchitecture };
+
+/** The arguments that give a model's architecture, all three or none. */
+const ARCHITECTURE_ARGS = ["numHiddenLayers", "numKeyValueHeads", "headDim"] as const;
+
+function isPositiveInteger(v: unknown): v is number {
+    return typeof v === "number" && Number.isInteger(v) && v > 0;
+}
 
 function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
     const size = instanceSizeOf(m.accelerator);
@@ -540,6 +577,15 @@ function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
             .map(([k, v]) => `${at}.${k} ${show(v)} must be positive, such as 1.`),
         () => (m.maxOngoingRequests < m.targetOngoingRequests ? `${at}.maxOngoingRequests (${m.maxOngoingRequests}) is below targetOngoingRequests (${m.targetOngoingRequests}): a replica could never reach its target; raise maxOngoingRequests.` : undefined),
         () => (!(Number.isInteger(m.maxModelLength) && m.maxModelLength > 0) ? `${at}.maxModelLength ${show(m.maxModelLength)} must be a positive whole number of tokens, such as 8192.` : undefined),
+        () => {
+            const given = ARCHITECTURE_ARGS.filter((k) => m[k] !== undefined);
+            if (given.length > 0 && given.length < ARCHITECTURE_ARGS.length) {
+                const missing = ARCHITECTURE_ARGS.filter((k) => m[k] === undefined);
+                return `${at} gives ${given.join(", ")} without ${missing.join(" and ")}: the KV cache is sized from all three (num_hidden_layers, num_key_value_heads and head_dim in the model's config.json); give them all, or none.`;
+            }
+            return ARCHITECTURE_ARGS.filter((k) => m[k] !== undefined && !isPositiveInteger(m[k]))
+                .map((k) => `${at}.${k} ${show(m[k])} must be a positive whole number, from the model's config.json.`);
+        },
     ];
 }
 
@@ -676,8 +722,88 @@ export function validateDashboardIngress(d: RayDashboardIngressArgs): string[] {
     ]);
 }
 
-/** A model with its defaults and its parameter count (given, or from the presets). */
+/** A model's architecture for the KV-cache sizing: the one given (all three numbers), or the catalogue's by `source`. */
+export function architectureOf(m: ModelArgs): ModelArchitecture | undefined {
+    if (m.numHiddenLayers !== undefined && m.numKeyValueHeads !== undefined && m.headDim !== undefined) {
+        return { hiddenLayers: m.numHiddenLayers, keyValueHeads: m.numKeyValueHeads, headDim: m.headDim };
+    }
+    return MODEL_ARCHITECTURES[m.source];
+}
+
+/**
+ * What a replica of the model can serve (servingCapacity), when its KV cache can be sized: a
+ * model of known size and architecture, with arguments the validation accepts; otherwise undefined.
+ */
+export function capacityOf(m: ResolvedModel): ServingCapacity | undefined {
+    const size = instanceSizeOf(m.accelerator);
+    const a = m.architecture;
+    const valid = size !== undefined && a !== undefined && m.parametersBillions !== undefined && m.parametersBillions > 0 && m.dtype in DTYPE_BYTES
+        && isPositiveInteger(m.tensorParallelSize) && size.gpus % m.tensorParallelSize === 0
+        && m.gpuMemoryUtilization > 0 && m.gpuMemoryUtilization <= 1 && isPositiveInteger(m.maxModelLength)
+        && [a.hiddenLayers, a.keyValueHeads, a.headDim].every(isPositiveInteger);
+    if (!valid) {
+        return undefined;
+    }
+    return servingCapacity({ ...m, parametersBillions: m.parametersBillions!, architecture: a! });
+}
+
+/**
+ * A model with its defaults, its parameter count (given, or from the presets) and its architecture.
+ * A generative model whose KV cache is sized takes Serve's `max_ongoing_requests` and
+ * `target_ongoing_requests` from it (servingCapacity): Ray Serve LLM's own defaults are unbounded
+ * (1e9, ray/llm/_internal/serve/constants.py), so requests would queue inside vLLM where Serve's
+ * autoscaler never sees them. An embedding request holds the cache for one forward pass only, so
+ * embedding models, and models whose cache is not sized, keep the fixed defaults.
+ */
 export function resolveModel(m: ModelArgs): ResolvedModel {
     const given = Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as ModelArgs;
-    return { ...vllmServiceDefaults.model, ...given, parametersBillions: m.parametersBillions ?? PARAMETER_PRESETS[m.source] };
+    const model: ResolvedModel = { ...vllmServiceDefaults.model, ...given, parametersBillions: m.parametersBillions ?? PARAMETER_PRESETS[m.source], architecture: architectureOf(m) };
+    const capacity = model.embedding ? undefined : capacityOf(model);
+    const target = m.targetOngoingRequests;
+    const defaultMax = capacity?.maxOngoingRequests ?? vllmServiceDefaults.model.maxOngoingRequests;
+    // A target alone raises the maximum above it when it has to (Ray: the maximum above the target).
+    const maxOngoingRequests = m.maxOngoingRequests
+        ?? (typeof target === "number" && target >= defaultMax ? Math.ceil(target * MAX_OVER_TARGET) : defaultMax);
+    const targetOngoingRequests = target
+        ?? (capacity !== undefined ? targetOngoingRequestsFor(maxOngoingRequests) : Math.min(vllmServiceDefaults.model.targetOngoingRequests, targetOngoingRequestsFor(maxOngoingRequests)));
+    return { ...model, maxOngoingRequests, targetOngoingRequests };
+}
+
+/** "qwen3-8b" on g6.2xlarge (L4, tensorParallelSize 1), as warnings name a model. */
+function modelAt(i: number, m: ResolvedModel): string {
+    return `models[${i}] ${show(m.name)} on ${m.accelerator} (${familyOfInstanceType(m.accelerator)!.rayAcceleratorType}, tensorParallelSize ${m.tensorParallelSize})`;
+}
+
+/**
+ * What is risky but allowed in valid arguments, as warnings naming the model and the values: a KV
+ * cache that cannot hold one request of maxModelLength (vLLM refuses to start), and an explicit
+ * maxOngoingRequests or targetOngoingRequests above what the KV cache runs at once (the rest would
+ * queue inside vLLM, where Serve's autoscaler does not see them).
+ */
+export function vllmServiceWarnings(name: string, given: ModelArgs[], models: ResolvedModel[]): string[] {
+    return models.flatMap((m, i) => {
+        const c = capacityOf(m);
+        if (c === undefined) {
+            return [];
+        }
+        const warnings: string[] = [];
+        if (c.tokens < m.maxModelLength) {
+            warnings.push(`VllmRayService ${name}: ${modelAt(i, m)} has about ${c.kvCacheGiB.toFixed(1)} GiB of KV cache per GPU, ${c.tokens} tokens: less than one request of maxModelLength ${m.maxModelLength}, so vLLM refuses to start. Lower maxModelLength to ${c.tokens} or less, or give it more GPU memory (tensorParallelSize, gpuMemoryUtilization or a larger accelerator).`);
+        }
+        const explicit = [
+            ...(given[i]?.maxOngoingRequests !== undefined && m.maxOngoingRequests > c.maxOngoingRequests ? [`maxOngoingRequests ${m.maxOngoingRequests}`] : []),
+            ...(given[i]?.targetOngoingRequests !== undefined && m.targetOngoingRequests >= c.maxOngoingRequests ? [`targetOngoingRequests ${m.targetOngoingRequests}`] : []),
+        ];
+        if (!m.embedding && explicit.length > 0) {
+            const typical = Math.round(m.maxModelLength * TYPICAL_REQUEST_SHARE);
+            warnings.push(`VllmRayService ${name}: ${modelAt(i, m)} runs about ${c.maxOngoingRequests} requests at once: its ${c.kvCacheGiB.toFixed(1)} GiB of KV cache per GPU holds ${c.tokens} tokens, ${c.sequences.toFixed(2)} requests of maxModelLength ${m.maxModelLength} or ${Math.floor(c.tokens / typical)} of a typical ${typical} tokens, and vLLM runs at most ${vllmMaxNumSeqs(m.accelerator)} (max_num_seqs). With ${explicit.join(" and ")}, a replica takes more than it runs, and the rest queue inside vLLM, where Serve's autoscaler does not see them. Use maxOngoingRequests ${c.maxOngoingRequests} and targetOngoingRequests ${c.targetOngoingRequests} (the defaults), or give the model more GPU memory.`);
+        }
+        return warnings;
+    });
+}
+
+/** Generative models whose KV cache is not sized (an architecture the catalogue does not know), as notes. */
+export function vllmServiceNotes(name: string, models: ResolvedModel[]): string[] {
+    return models.filter((m) => !m.embedding && m.architecture === undefined)
+        .map((m) => `VllmRayService ${name}: the KV cache of ${show(m.name)} is not sized (MODEL_ARCHITECTURES does not know ${show(m.source)}), so maxOngoingRequests ${m.maxOngoingRequests} and targetOngoingRequests ${m.targetOngoingRequests} do not follow from it. Give numHiddenLayers, numKeyValueHeads and headDim (from the model's config.json) to size it.`);
 }

@@ -7,11 +7,11 @@ import { SYSTEM_NODE_LABELS } from "../common/labels";
 import { RAY_KINDS, RAY_PORT_TABLE, rayContainerPorts } from "../common/ray";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
-import { dashboardSignIn, ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
+import { dashboardSignIn, ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, vllmServiceNotes, vllmServiceWarnings, VllmRayServiceArgs } from "./args";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../cluster/load-balancer-controller";
 import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
 import { serveConfigV2 } from "./serve";
-import { workerPodSize } from "./sizing";
+import { servingCapacityLine, workerPodSize } from "./sizing";
 
 export * from "./args";
 export * from "./network";
@@ -254,6 +254,11 @@ export class VllmRayService extends pulumi.ComponentResource {
     public readonly idleGpus: pulumi.Output<number>;
     /** The most GPUs during an upgrade: twice maxGpus with "NewCluster". The GPU budget must hold this. */
     public readonly upgradeGpus: pulumi.Output<number>;
+    /**
+     * One line per model: its KV cache per GPU, the tokens and requests of maxModelLength it holds,
+     * and its max_ongoing_requests and target (what `npm run plan` prints).
+     */
+    public readonly servingCapacity: pulumi.Output<string[]>;
 
     constructor(name: string, args: VllmRayServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("ray-vllm-eks:index:VllmRayService", name, {}, opts);
@@ -263,6 +268,12 @@ export class VllmRayService extends pulumi.ComponentResource {
         const models = (args?.models ?? []).map(resolveModel);
         const providerProblem = checkKubernetesProvider("VllmRayService", this);
         throwIfInvalid("VllmRayService", [...(providerProblem ? [providerProblem] : []), ...validateVllmServiceArgs(name, a, models)], this);
+        for (const warning of vllmServiceWarnings(name, args?.models ?? [], models)) {
+            void pulumi.log.warn(warning, this);
+        }
+        for (const note of vllmServiceNotes(name, models)) {
+            void pulumi.log.info(note, this);
+        }
         const serviceName = a.serviceName ?? name;
 
         const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
@@ -338,6 +349,7 @@ export class VllmRayService extends pulumi.ComponentResource {
         this.maxGpus = pulumi.output(demand.max);
         this.idleGpus = pulumi.output(demand.idle);
         this.upgradeGpus = pulumi.output(demand.duringUpgrade);
+        this.servingCapacity = pulumi.output(models.map(servingCapacityLine));
         this.registerOutputs({
             serviceName: this.serviceName,
             namespace: this.namespace,
@@ -347,6 +359,7 @@ export class VllmRayService extends pulumi.ComponentResource {
             maxGpus: this.maxGpus,
             idleGpus: this.idleGpus,
             upgradeGpus: this.upgradeGpus,
+            servingCapacity: this.servingCapacity,
         });
     }
 }

@@ -190,7 +190,7 @@ describe("the offline plan (npm run plan)", () => {
             "plan.json",
         ]);
         // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
-        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits; idle GPU floor 0 \(GPUs that stay up with no traffic\)\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 0 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-inference: limit 4 GPUs; needs at most 2 \(4 during NewCluster upgrades\): fits; idle floor 0; from llm\/vllm's g6-2xlarge\npolicy pack \(config policy\/config\/dev\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",

@@ -6,6 +6,7 @@ import * as YAML from "yaml";
 import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import { minimumTensorParallelSize, VllmRayService, VllmRayServiceArgs, workerGroups, resolveModel } from "../components/vllm-service";
+import { gpuBudgetOf } from "../policy/gpu";
 
 const TYPE = "ray-vllm-eks:index:VllmRayService";
 const provider = new k8s.Provider("vllm-test-k8s", { kubeconfig: "{}" });
@@ -178,6 +179,9 @@ describe("VllmRayService", () => {
         assert.equal(await valueOf(service.maxGpus), 18);
         assert.equal(await valueOf(service.idleGpus), 5);
         assert.equal(await valueOf(service.upgradeGpus), 36);
+        // The policy pack's gpu-budget (and the plan) find the same demand in the rendered RayService.
+        const rendered = resource("kubernetes:ray.io/v1:RayService", "vs1-rayservice");
+        assert.deepEqual(gpuBudgetOf([{ type: rendered.type, name: rendered.name, props: rendered.inputs }]).total, { maxGpus: 18, idleGpus: 5, upgradeGpus: 36 });
     });
 
     it("exposes Serve only when asked: an internal NLB with TLS 1.3/1.2 on 443, open to the listed CIDRs", async () => {

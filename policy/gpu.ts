@@ -1,11 +1,14 @@
 /**
  * GPU limits: every GPU NodePool has a GPU budget within the platform's maximum, carries the
- * GPU taint, and launches only allowed instance families.
+ * GPU taint, and launches only allowed instance families; GPU containers set limits; and each
+ * pool's budget holds the RayService workers that can land in it.
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
+import { GpuDemand, gpuDemand, sumGpuDemand } from "../components/common/gpu-demand";
 import { GPU_INSTANCE_FAMILIES } from "../components/gpu-nodepool/catalog";
 import { at, containersOf, GPU, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity, requirements } from "./common";
+import { mayLandIn, nameIfKnown, NODEPOOL_LABEL, nodePoolNodes } from "./scheduling";
 
 const FAMILIES = Object.keys(GPU_INSTANCE_FAMILIES);
 const mandatory: EnforcementLevel = "mandatory";
@@ -108,52 +111,188 @@ export const gpuContainerLimits: ResourceValidationPolicy = {
     },
 };
 
-/**
- * GPUs the RayServices of a stack may hold at once (`total`: every GPU worker group at maxReplicas,
- * twice for NewCluster upgrades; `max` without upgrades) and hold with no traffic (`idle`: every
- * group at minReplicas).
- */
-export function rayServiceGpuDemand(resources: { type: string; name: string; props: Record<string, unknown> }[]): { total: number; max: number; idle: number; parts: string[] } {
-    let [total, max, idle] = [0, 0, 0];
-    const parts: string[] = [];
-    for (const r of resources.filter((x) => x.type === "kubernetes:ray.io/v1:RayService")) {
-        let gpus = 0;
-        for (const pod of podSpecsOf(r.type, r.props)) {
-            const perPod = containersOf(pod.spec).reduce((sum, c) => sum + gpusOf(c), 0);
-            gpus += (pod.maxReplicas ?? 0) * perPod;
-            idle += (pod.minReplicas ?? 0) * perPod;
+/** One GPU worker group (or GPU head) of a RayService, and the GPU NodePools its pods may land in. */
+export interface GpuGroupPlacement {
+    /** The RayService, as namespace/name. */
+    service: string;
+    /** The RayService's URN (for reports). */
+    urn?: string;
+    /** The worker group's name ("head" for a head that takes GPUs). */
+    group: string;
+    gpusPerPod: number;
+    /** Pods with no traffic (minReplicas × numOfHosts). */
+    minReplicas: number;
+    /** The most pods (maxReplicas × numOfHosts); undefined when the group sets no maxReplicas (KubeRay's default is unbounded). */
+    maxReplicas?: number;
+    /** The RayService's upgrade strategy (unset: KubeRay's default, NewCluster). */
+    upgradeStrategy?: string;
+    /** This group's demand (`gpuDemand`; 0 when it has no maxReplicas). */
+    demand: GpuDemand;
+    /** The GPU NodePools (names) its pods may land in. */
+    pools: string[];
+}
+
+/** One GPU NodePool's limit against the demand of the groups that may land in it, each counted in full. */
+export interface GpuPoolBudget {
+    /** The NodePool's name (its karpenter.sh/nodepool label). */
+    pool: string;
+    urn?: string;
+    /** Its nvidia.com/gpu limit; undefined when it sets none (gpu-nodepool-limit's finding). */
+    limit?: number;
+    /** The sum of its groups' demands. */
+    demand: GpuDemand;
+    /** The groups that may land in it. */
+    groups: GpuGroupPlacement[];
+    /** The upgrade demand fits the limit, and no group in it is unbounded. */
+    fits: boolean;
+}
+
+/** A stack's GPU budget: every GPU NodePool against the RayService groups that may land in it. */
+export interface GpuBudget {
+    pools: GpuPoolBudget[];
+    /** Every GPU group of every RayService. */
+    groups: GpuGroupPlacement[];
+    /** The RayServices' demand (each service through `gpuDemand`, summed). */
+    total: GpuDemand;
+    /** The pools' limits summed (pools without a limit left out). */
+    limit: number;
+}
+
+type StackResource = { type: string; name: string; urn?: string; props: Record<string, unknown> };
+
+const RAY_SERVICE_TYPE = "kubernetes:ray.io/v1:RayService";
+
+/** A resource's Kubernetes name (namespace/name with `withNamespace`), or its Pulumi name when that is unset or unknown. */
+function nameOf(r: StackResource, withNamespace: boolean): string {
+    const [name, namespace] = [nameIfKnown(() => at(r.props, "metadata", "name")), nameIfKnown(() => at(r.props, "metadata", "namespace"))];
+    if (name === undefined) {
+        return r.name;
+    }
+    return withNamespace && namespace !== undefined ? `${namespace}/${name}` : name;
+}
+
+/** A GPU group as found in a RayService, with its pod spec (not yet placed). */
+type FoundGroup = Omit<GpuGroupPlacement, "pools"> & { pod: Record<string, unknown> };
+
+/** The GPU groups of a RayService: workers (replicas × numOfHosts pods) and a head that takes GPUs (one pod). */
+function rayServiceGpuGroups(r: StackResource): { upgradeStrategy?: string; groups: FoundGroup[] } {
+    const cluster = at(r.props, "spec", "rayClusterConfig");
+    const strategy = at(r.props, "spec", "upgradeStrategy", "type");
+    const upgradeStrategy = typeof strategy === "string" ? strategy : undefined;
+    const gpusIn = (pod: Record<string, unknown> | undefined): number => (pod === undefined ? 0 : containersOf(pod).reduce((sum, c) => sum + gpusOf(c), 0));
+    const found: { group: string; pod: Record<string, unknown>; gpusPerPod: number; minReplicas: number; maxReplicas?: number }[] = [];
+    const head = at(cluster, "headGroupSpec", "template", "spec") as Record<string, unknown> | undefined;
+    if (head !== undefined && gpusIn(head) > 0) {
+        found.push({ group: "head", pod: head, gpusPerPod: gpusIn(head), minReplicas: 1, maxReplicas: 1 });
+    }
+    const workers = at(cluster, "workerGroupSpecs");
+    for (const [i, spec] of (Array.isArray(workers) ? workers : []).entries()) {
+        const pod = at(spec, "template", "spec") as Record<string, unknown> | undefined;
+        if (pod === undefined || gpusIn(pod) === 0) {
+            continue;
         }
-        // KubeRay's default strategy, NewCluster, runs a second cluster during an upgrade.
-        const strategy = at(r.props, "spec", "upgradeStrategy", "type") ?? "NewCluster";
-        const demand = strategy === "NewCluster" ? 2 * gpus : gpus;
-        max += gpus;
-        if (demand > 0) {
-            total += demand;
-            parts.push(`${r.name}: ${gpus}${strategy === "NewCluster" ? " × 2 for NewCluster upgrades" : ""}`);
+        const [name, min, max, hosts] = [at(spec, "groupName"), at(spec, "minReplicas"), at(spec, "maxReplicas"), at(spec, "numOfHosts")];
+        const podsPerReplica = typeof hosts === "number" && hosts > 0 ? hosts : 1;
+        found.push({
+            group: typeof name === "string" ? name : `workerGroupSpecs[${i}]`,
+            pod,
+            gpusPerPod: gpusIn(pod),
+            minReplicas: (typeof min === "number" ? min : 0) * podsPerReplica,
+            ...(typeof max === "number" ? { maxReplicas: max * podsPerReplica } : {}),
+        });
+    }
+    const groups = found.map((g) => ({
+        ...g,
+        service: nameOf(r, true),
+        ...(r.urn ? { urn: r.urn } : {}),
+        ...(upgradeStrategy ? { upgradeStrategy } : {}),
+        // A group without maxReplicas has no bound: it is reported on its own, not summed.
+        demand: gpuDemand([{ gpusPerPod: g.gpusPerPod, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas ?? 0 }], upgradeStrategy),
+    }));
+    return { ...(upgradeStrategy ? { upgradeStrategy } : {}), groups };
+}
+
+/**
+ * The stack's GPU budget: each GPU NodePool's limit against the RayService groups whose pods may
+ * land in it (nodeSelector, including karpenter.sh/nodepool, required node affinity, tolerations,
+ * GPUs per pod: policy/scheduling.ts). A group that may land in several pools counts in full
+ * against each, since nothing keeps it to one.
+ */
+export function gpuBudgetOf(resources: StackResource[]): GpuBudget {
+    const nodePools = resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES))
+        .map((r) => ({ r, name: nameOf(r, false), nodes: nodePoolNodes(r.props) }));
+    const groups: GpuGroupPlacement[] = [];
+    const services: GpuDemand[] = [];
+    for (const service of resources.filter((r) => r.type === RAY_SERVICE_TYPE)) {
+        const found = rayServiceGpuGroups(service);
+        const bounded = found.groups.filter((g) => g.maxReplicas !== undefined);
+        services.push(gpuDemand(bounded.map((g) => ({ gpusPerPod: g.gpusPerPod, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas! })), found.upgradeStrategy));
+        for (const { pod, ...g } of found.groups) {
+            groups.push({ ...g, pools: nodePools.filter((p) => mayLandIn(pod, g.gpusPerPod, p.nodes)).map((p) => p.name) });
         }
     }
-    return { total, max, idle, parts };
+    const pools = nodePools.map(({ r, name }) => {
+        const limit = quantity(at(r.props, "spec", "limits", GPU));
+        const inPool = groups.filter((g) => g.pools.includes(name));
+        const demand = sumGpuDemand(inPool.map((g) => g.demand));
+        return {
+            pool: name,
+            ...(r.urn ? { urn: r.urn } : {}),
+            ...(limit !== undefined ? { limit } : {}),
+            demand,
+            groups: inPool,
+            fits: inPool.every((g) => g.maxReplicas !== undefined) && (limit === undefined || demand.upgradeGpus <= limit),
+        };
+    });
+    return { pools, groups, total: sumGpuDemand(services), limit: pools.reduce((sum, p) => sum + (p.limit ?? 0), 0) };
 }
 
-/** The GPU limits of a stack's GPU NodePools, summed. */
-export function gpuNodePoolCapacity(resources: { type: string; props: Record<string, unknown> }[]): { pools: number; limit: number } {
-    const pools = resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES));
-    return { pools: pools.length, limit: pools.reduce((sum, p) => sum + (quantity(at(p.props, "spec", "limits", GPU)) ?? 0), 0) };
+function gpus(n: number): string {
+    return `${n} GPU${n === 1 ? "" : "s"}`;
 }
 
-/** The RayServices' maximum GPU demand fits within the GPU NodePools' limits. */
+/** A group's share, for messages: "llm/vllm's worker group g6e-12xlarge: up to 2 pods × 4 GPUs, × 2 during NewCluster upgrades". */
+export function describeGroup(g: GpuGroupPlacement): string {
+    const who = g.group === "head" ? `${g.service}'s head` : `${g.service}'s worker group ${g.group}`;
+    const doubled = g.demand.upgradeGpus > g.demand.maxGpus ? ", × 2 during NewCluster upgrades" : "";
+    return `${who}: up to ${g.maxReplicas} pod${g.maxReplicas === 1 ? "" : "s"} × ${gpus(g.gpusPerPod)}${doubled}`;
+}
+
+/** The RayServices' GPU demand fits, pool by pool, within the limits of the GPU NodePools their workers can land in. */
 export const gpuBudget: StackValidationPolicy = {
     name: "gpu-budget",
-    description: "The RayServices' maximum GPU demand (max workers × GPUs per worker, doubled for NewCluster upgrades) fits within the GPU NodePools' nvidia.com/gpu limits.",
+    description: "Each GPU NodePool's nvidia.com/gpu limit holds the RayService GPU groups that can land in it (max pods × GPUs per pod, doubled for NewCluster upgrades; a group that can land in several pools counts against each), and every GPU group can land in a pool.",
     enforcementLevel: mandatory,
     validateStack: (args, reportViolation) => {
-        const { pools, limit } = gpuNodePoolCapacity(args.resources);
-        if (pools === 0) {
+        const budget = gpuBudgetOf(args.resources);
+        if (budget.pools.length === 0) {
             args.notApplicable("no GPU NodePool in this stack: the budget is checked where the NodePools are");
         }
-        const demand = rayServiceGpuDemand(args.resources);
-        if (demand.total > limit) {
-            reportViolation(`the RayServices can demand ${demand.total} GPUs (${demand.parts.join("; ")}), more than the GPU NodePools' limits allow (${limit}): raise the NodePools' ${GPU} limits, lower maxReplicas, or use upgradeStrategy None.`);
+        for (const pool of budget.pools) {
+            if (pool.limit === undefined || pool.demand.upgradeGpus <= pool.limit) {
+                continue;
+            }
+            const counted = pool.groups.filter((g) => g.maxReplicas !== undefined && g.demand.maxGpus > 0);
+            const parts = counted.map((g) => {
+                const others = g.pools.filter((p) => p !== pool.pool);
+                return others.length === 0 ? describeGroup(g)
+                    : `${describeGroup(g)}; it can also land in NodePool ${others.join(", ")} and counts in full against each`;
+            });
+            const fixes = [`raise this NodePool's spec.limits["${GPU}"] to at least ${pool.demand.upgradeGpus}`, counted.length === 1 ? "lower that group's maxReplicas" : "lower those groups' maxReplicas"];
+            if (counted.some((g) => g.demand.upgradeGpus > g.demand.maxGpus)) {
+                fixes.push("use upgradeStrategy None");
+            }
+            if (counted.some((g) => g.pools.length > 1)) {
+                fixes.push(`pin a group to one NodePool (nodeSelector ${NODEPOOL_LABEL})`);
+            }
+            reportViolation(`NodePool ${pool.pool} allows ${gpus(pool.limit)}, but the RayService GPU groups that can land in it may need ${pool.demand.upgradeGpus} at once (${parts.join("; ")}): ${fixes.slice(0, -1).join(", ")}, or ${fixes[fixes.length - 1]}.`, pool.urn);
+        }
+        for (const g of budget.groups.filter((x) => x.pools.length === 0)) {
+            const who = g.group === "head" ? `RayService ${g.service}'s head` : `RayService ${g.service}'s worker group ${g.group}`;
+            reportViolation(`${who} takes ${gpus(g.gpusPerPod)} per pod but can land in no GPU NodePool of this stack (none launches a node with ${gpus(g.gpusPerPod)} that its nodeSelector and required node affinity accept and whose taints it tolerates), so its pods would stay pending: add a NodePool that offers such nodes, or change the group's nodeSelector, affinity or tolerations.`, g.urn);
+        }
+        for (const g of budget.groups.filter((x) => x.maxReplicas === undefined)) {
+            reportViolation(`RayService ${g.service}'s worker group ${g.group} takes ${gpus(g.gpusPerPod)} per pod but sets no maxReplicas (KubeRay's default is 2147483647), so no GPU budget can hold it: set maxReplicas.`, g.urn);
         }
     },
 };

@@ -103,16 +103,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(summarize(plan));
     console.log(`wrote ${rel}/plan.json (${plan.resources.length} resources) and ${rel}/manifests/ (${kubernetesObjects(plan).length} Kubernetes objects)`);
 
-    const { gpuNodePoolCapacity, rayServiceGpuDemand } = await import("../policy/gpu");
-    const resources = plan.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
-    const capacity = gpuNodePoolCapacity(resources);
-    const demand = rayServiceGpuDemand(resources);
-    if (capacity.pools > 0 || demand.total > 0) {
-        const need = `the RayServices need at most ${demand.max} (${demand.total} during NewCluster upgrades)`;
-        const budget = capacity.pools === 0
-            ? `no GPU NodePool in this stack (the cluster's NodePools must hold them); ${need}`
-            : `the GPU NodePools allow ${capacity.limit} GPUs; ${need}: ${demand.total <= capacity.limit ? "fits" : "DOES NOT FIT"}`;
-        console.log(`GPU budget: ${budget}; idle GPU floor ${demand.idle} (GPUs that stay up with no traffic)`);
+    // The GPU budget, NodePool by NodePool: the policy pack's gpu-budget analysis (policy/gpu.ts).
+    const { planGpuBudget } = await import("./plan/budget");
+    for (const line of planGpuBudget(plan)) {
+        console.log(line);
     }
     const { servingCapacityLines } = await import("./plan/capacity");
     servingCapacityLines(plan.resources).forEach((line) => console.log(line));

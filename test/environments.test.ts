@@ -1,9 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { environmentPlan, PlanRun } from "./support/plan";
+import { environmentPlan, plan, PlanRun } from "./support/plan";
+
+import { gpuBudgetOf } from "../policy/gpu";
 
 interface Planned {
     type: string;
@@ -26,7 +29,7 @@ interface Expected {
 
 const EXPECTED: Record<string, Expected> = {
     staging: {
-        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits; idle GPU floor 2 \(GPUs that stay up with no traffic\)\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 2 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-large: limit 8 GPUs; needs at most 4 \(8 during NewCluster upgrades\): fits; idle floor 0; from llm\/vllm's g6e-12xlarge\n {2}NodePool gpu-shared: limit 4 GPUs; needs at most 2 \(4 during NewCluster upgrades\): fits; idle floor 2; from llm\/vllm's g6e-xlarge and g6-xlarge\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/staging\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "4", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "8", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -37,7 +40,7 @@ const EXPECTED: Record<string, Expected> = {
         outputs: { serviceMaxGpus: 6, serviceUpgradeGpus: 12, idleGpuFloor: 2, gpuLimit: 12 },
     },
     prod: {
-        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits; idle GPU floor 6 \(GPUs that stay up with no traffic\)\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 6 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-large: limit 16 GPUs; needs at most 8 \(16 during NewCluster upgrades\): fits; idle floor 4; from llm\/vllm's g6e-12xlarge\n {2}NodePool gpu-shared: limit 12 GPUs; needs at most 6 \(12 during NewCluster upgrades\): fits; idle floor 2; from llm\/vllm's g6e-xlarge and g6-xlarge\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/prod\.json\): 18 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 18 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
         pools: {
             "gpu-shared": { limit: "12", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "16", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -174,5 +177,57 @@ describe("the staging and prod environments (production shape)", () => {
 
     it("prod enforces every policy of the pack", () => {
         assert.deepEqual(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "policy", "config", "prod.json"), "utf8")), { all: "mandatory" });
+    });
+});
+
+describe("the GPU budget, NodePool by NodePool", () => {
+    it("is, for dev, staging and prod, the demand the VllmRayService outputs: one computation (components/common/gpu-demand.ts)", async () => {
+        for (const env of ["dev", "staging", "prod"]) {
+            const run = await environmentPlan(env);
+            assert.equal(run.code, 0, run.stderr + run.stdout);
+            const planned = JSON.parse(fs.readFileSync(path.join(run.out, "plan.json"), "utf8")) as { resources: Planned[]; outputs: Record<string, unknown> };
+            const { total } = gpuBudgetOf(planned.resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+            const o = planned.outputs;
+            assert.deepEqual({ maxGpus: o.serviceMaxGpus, idleGpus: o.idleGpuFloor, upgradeGpus: o.serviceUpgradeGpus }, total, env);
+        }
+    });
+
+    describe("prod with a large pool too small for the 72B model (tensor parallel 4 on g6e.12xlarge, up to 2 replicas, NewCluster: 16 GPUs)", () => {
+        const out = fs.mkdtempSync(path.join(os.tmpdir(), "gpu-budget-"));
+        // Their own processes, started as the suite loads.
+        const runs = {
+            small: plan("prod", "--config", "largeGpuLimit=4", "--out", path.join(out, "small")),
+            // The pools together allow 44 GPUs, more than the 28 the service needs: only the large pool is short.
+            together: plan("prod", "--config", "gpuLimit=36", "--config", "largeGpuLimit=8", "--out", path.join(out, "together")),
+        };
+        after(() => fs.rmSync(out, { recursive: true, force: true }));
+
+        const violation = (limit: number) => `  [mandatory] gpu-budget: kubernetes:karpenter.sh/v1:NodePool gpu-large: NodePool gpu-large allows ${limit} GPUs, but the RayService GPU groups that can land in it may need 16 at once (llm/vllm's worker group g6e-12xlarge: up to 2 pods × 4 GPUs, × 2 during NewCluster upgrades): raise this NodePool's spec.limits["nvidia.com/gpu"] to at least 16, lower that group's maxReplicas, or use upgradeStrategy None.`;
+        const expected = (shared: number, large: number) => [
+            `GPU budget: the GPU NodePools allow ${shared + large} GPUs; the RayServices need at most 14 (28 during NewCluster upgrades): DOES NOT FIT in NodePool gpu-large; idle GPU floor 6 (GPUs that stay up with no traffic)`,
+            `  NodePool gpu-large: limit ${large} GPUs; needs at most 8 (16 during NewCluster upgrades): DOES NOT FIT; idle floor 4; from llm/vllm's g6e-12xlarge`,
+            `  NodePool gpu-shared: limit ${shared} GPUs; needs at most 6 (12 during NewCluster upgrades): fits; idle floor 2; from llm/vllm's g6e-xlarge and g6-xlarge`,
+            "serving capacity: qwen3-8b on g6e.xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56",
+            "serving capacity: qwen2.5-72b on g6e.12xlarge (L40S, tp 4): 4.9 GiB KV cache per GPU = 63,952 tokens = 7.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21",
+            "serving capacity: bge-m3 on g6.xlarge (L4, tp 1): no KV cache (an encoder-only model); max_ongoing_requests 64, target 16",
+            "policy pack (config policy/config/prod.json): 18 policies, 1 violation (1 mandatory)",
+            violation(large),
+            "policy pack, real engine's view (config policy/config/prod.json): 18 policies, 1 violation (1 mandatory)",
+            violation(large),
+            "  note: kubernetes:helm.sh/v4:Chart kuberay-chart: the chart's objects are not replayed (the provider renders the chart)",
+            "",
+        ].join("\n");
+
+        it("npm run plan -- prod --config largeGpuLimit=4 exits 1, naming the pool gpu-large", async () => {
+            const run = await runs.small;
+            assert.equal(run.code, 1, run.stderr + run.stdout);
+            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(12, 4));
+        });
+
+        it("fails the large pool although the pools together allow 44 GPUs (gpuLimit=36, largeGpuLimit=8)", async () => {
+            const run = await runs.together;
+            assert.equal(run.code, 1, run.stderr + run.stdout);
+            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(36, 8));
+        });
     });
 });

@@ -11,16 +11,15 @@ import {
     rayMinimumVersion,
     rayNamespaceDefaultDeny,
 } from "../policy/baseline";
-import { gpuBudget, gpuContainerLimits } from "../policy/gpu";
+import { gpuContainerLimits } from "../policy/gpu";
 
 const deployment = (containers: object[]) => ({ type: "kubernetes:apps/v1:Deployment", name: "app", props: { spec: { template: { spec: { containers } } } } });
-const rayService = (opts: { version?: string; image?: string; gpus?: number; maxReplicas?: number; strategy?: string; namespace?: string; env?: object[] } = {}) => ({
+const rayService = (opts: { version?: string; image?: string; gpus?: number; maxReplicas?: number; namespace?: string; env?: object[] } = {}) => ({
     type: "kubernetes:ray.io/v1:RayService",
     name: "llm",
     props: {
         metadata: { name: "llm", namespace: opts.namespace ?? "llm" },
         spec: {
-            ...(opts.strategy ? { upgradeStrategy: { type: opts.strategy } } : {}),
             rayClusterConfig: {
                 rayVersion: opts.version ?? "2.56.0",
                 headGroupSpec: { template: { spec: { containers: [{ name: "ray-head", image: opts.image ?? "rayproject/ray-llm:2.56.0-py312-cu130", env: opts.env ?? [] }] } } },
@@ -33,12 +32,6 @@ const rayService = (opts: { version?: string; image?: string; gpus?: number; max
         },
     },
 });
-const gpuPool = (limit: string) => ({
-    type: "kubernetes:karpenter.sh/v1:NodePool",
-    name: `pool-${limit}`,
-    props: { spec: { limits: { "nvidia.com/gpu": limit }, template: { spec: { requirements: [{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6"] }], taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }] } } } },
-});
-
 describe("policy gpu-container-limits", () => {
     it("passes GPU containers with limits equal to requests", async () => {
         assert.deepEqual(await violationsOf(gpuContainerLimits, rayService({ gpus: 4 })), []);
@@ -56,23 +49,6 @@ describe("policy gpu-container-limits", () => {
         assert.deepEqual(await violationsOf(gpuContainerLimits, rayService({ gpus: 8 }), { maxGpusPerPod: 4 }), [
             "spec.rayClusterConfig.workerGroupSpecs[0]: a pod takes 8 GPUs, more than 4: split the work, or raise this policy's maxGpusPerPod.",
         ]);
-    });
-});
-
-describe("policy gpu-budget", () => {
-    it("passes when the RayServices' demand, doubled for NewCluster, fits the NodePools' limits", async () => {
-        assert.deepEqual(await stackViolationsOf(gpuBudget, [rayService({ gpus: 1, maxReplicas: 2 }), gpuPool("4")]), []);
-        assert.deepEqual(await stackViolationsOf(gpuBudget, [rayService({ gpus: 1, maxReplicas: 4, strategy: "None" }), gpuPool("4")]), []);
-    });
-
-    it("flags demand over the budget, counting the NewCluster upgrade", async () => {
-        assert.deepEqual(await stackViolationsOf(gpuBudget, [rayService({ gpus: 4, maxReplicas: 2 }), gpuPool("8"), gpuPool("4")]), [
-            "the RayServices can demand 16 GPUs (llm: 8 × 2 for NewCluster upgrades), more than the GPU NodePools' limits allow (12): raise the NodePools' nvidia.com/gpu limits, lower maxReplicas, or use upgradeStrategy None.",
-        ]);
-    });
-
-    it("leaves a stack without GPU NodePools to the stack that has them", async () => {
-        assert.deepEqual(await stackViolationsOf(gpuBudget, [rayService()]), ["not applicable: no GPU NodePool in this stack: the budget is checked where the NodePools are"]);
     });
 });
 

@@ -6,6 +6,7 @@ import * as YAML from "yaml";
 import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import { minimumTensorParallelSize, VllmRayService, VllmRayServiceArgs, workerGroups, resolveModel } from "../components/vllm-service";
+import { gpuBudgetOf } from "../policy/gpu";
 
 const TYPE = "ray-vllm-eks:index:VllmRayService";
 const provider = new k8s.Provider("vllm-test-k8s", { kubeconfig: "{}" });
@@ -185,6 +186,9 @@ describe("VllmRayService", () => {
             "qwen3-8b on g6e.12xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 32, target 8",
             "bge-m3 on g6.xlarge (L4, tp 1): KV cache not sized (architecture unknown); max_ongoing_requests 64, target 16",
         ]);
+        // The policy pack's gpu-budget (and the plan) find the same demand in the rendered RayService.
+        const rendered = resource("kubernetes:ray.io/v1:RayService", "vs1-rayservice");
+        assert.deepEqual(gpuBudgetOf([{ type: rendered.type, name: rendered.name, props: rendered.inputs }]).total, { maxGpus: 18, idleGpus: 5, upgradeGpus: 36 });
     });
 
     it("exposes Serve only when asked: an internal NLB with TLS 1.3/1.2 on 443, open to the listed CIDRs", async () => {

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 import { childDependsOn, withDefaults } from "../common/args";
+import { gpuDemand } from "../common/gpu-demand";
 import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../common/labels";
 import { RAY_KINDS, RAY_PORT_TABLE, rayContainerPorts } from "../common/ray";
@@ -13,6 +14,7 @@ import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
 import { serveConfigV2 } from "./serve";
 import { servingCapacityLine, workerPodSize } from "./sizing";
 
+export * from "../common/gpu-demand";
 export * from "./args";
 export * from "./network";
 export * from "./serve";
@@ -56,13 +58,6 @@ export function workerGroups(models: ResolvedModel[]): WorkerGroup[] {
             maxReplicas: Math.ceil(gpus((m) => m.maxReplicas) / gpusPerNode),
         };
     });
-}
-
-/** GPUs the service holds at most, at least (its idle floor), and during a NewCluster upgrade. */
-export function gpuDemand(groups: WorkerGroup[], upgradeStrategy: string): { max: number; idle: number; duringUpgrade: number } {
-    const max = groups.reduce((sum, g) => sum + g.maxReplicas * g.gpusPerNode, 0);
-    const idle = groups.reduce((sum, g) => sum + g.minReplicas * g.gpusPerNode, 0);
-    return { max, idle, duringUpgrade: upgradeStrategy === "NewCluster" ? 2 * max : max };
 }
 
 function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Record<string, unknown>[] {
@@ -252,7 +247,7 @@ export class VllmRayService extends pulumi.ComponentResource {
     public readonly maxGpus: pulumi.Output<number>;
     /** The GPUs that stay up with no traffic (every model at minReplicas). */
     public readonly idleGpus: pulumi.Output<number>;
-    /** The most GPUs during an upgrade: twice maxGpus with "NewCluster". The GPU budget must hold this. */
+    /** The most GPUs during an upgrade: twice maxGpus with "NewCluster". The GPU budget of the NodePools the workers land in must hold this. */
     public readonly upgradeGpus: pulumi.Output<number>;
     /**
      * One line per model: its KV cache per GPU, the tokens and requests of maxModelLength it holds,
@@ -340,15 +335,17 @@ export class VllmRayService extends pulumi.ComponentResource {
             }, { parent: this, dependsOn: childDependsOn(opts) });
         }
 
-        const demand = gpuDemand(workerGroups(models), a.upgradeStrategy);
+        // The same computation the policy pack's gpu-budget and the offline plan apply to the
+        // rendered RayService (components/common/gpu-demand.ts): one pod per GPU node.
+        const demand = gpuDemand(workerGroups(models).map((g) => ({ gpusPerPod: g.gpusPerNode, minReplicas: g.minReplicas, maxReplicas: g.maxReplicas })), a.upgradeStrategy);
         this.serviceName = rayService.metadata.name;
         this.namespace = namespace.metadata.name;
         this.serveServiceName = pulumi.interpolate`${rayService.metadata.name}-serve-svc`;
         this.headServiceName = headServiceName;
         this.modelNames = pulumi.output(models.map((m) => m.name));
-        this.maxGpus = pulumi.output(demand.max);
-        this.idleGpus = pulumi.output(demand.idle);
-        this.upgradeGpus = pulumi.output(demand.duringUpgrade);
+        this.maxGpus = pulumi.output(demand.maxGpus);
+        this.idleGpus = pulumi.output(demand.idleGpus);
+        this.upgradeGpus = pulumi.output(demand.upgradeGpus);
         this.servingCapacity = pulumi.output(models.map(servingCapacityLine));
         this.registerOutputs({
             serviceName: this.serviceName,

@@ -10,14 +10,14 @@ import { PlannedResource, PlanResult, UNKNOWN_VALUE } from "./engine";
 
 /** The policy SDK's preview machinery: the engine hands policies unknown values this way (@pulumi/policy server.js). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const preview = require("@pulumi/policy/proxy") as {
+export const preview = require("@pulumi/policy/proxy") as {
     unknownCheckingProxy<T>(o: T): T;
     UnknownValueError: new (...args: never[]) => Error;
     unknownStringValue: unknown;
 };
 
 /** A plan's inputs as the engine hands them to a policy: "[unknown]" becomes the SDK's unknown value, read through its proxy. */
-function previewProps(inputs: Record<string, unknown>): Record<string, unknown> {
+export function previewProps(inputs: Record<string, unknown>): Record<string, unknown> {
     const withUnknowns = (v: unknown): unknown => v === UNKNOWN_VALUE ? preview.unknownStringValue
         : Array.isArray(v) ? v.map(withUnknowns)
             : v !== null && typeof v === "object" ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withUnknowns(x)])) : v;

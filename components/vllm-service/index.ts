@@ -5,20 +5,20 @@ import { childDependsOn, withDefaults } from "../common/args";
 import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../common/labels";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
-import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
+import { instanceSizeOf } from "../gpu-nodepool/catalog";
 import { dashboardSignIn, ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, VllmRayServiceArgs } from "./args";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../cluster/load-balancer-controller";
 import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
+import { CPU_WORKER_GROUP, cpuGroupResources, gpuGroupResources, rayStartResources, WorkerGroup, workerGroups } from "./placement";
 import { serveConfigV2 } from "./serve";
 import { workerPodSize } from "./sizing";
 
 export * from "./args";
 export * from "./network";
+export * from "./placement";
 export * from "./serve";
 export * from "./sizing";
 
-/** The worker group of CPU-only pods on the system nodes (Serve's ingress). */
-export const CPU_WORKER_GROUP = "cpu";
 /** Where the model cache is mounted; HF_HOME points there. */
 export const MODEL_CACHE_PATH = "/data/model-cache";
 /** Ray's ports on the head, with the names KubeRay expects. */
@@ -32,35 +32,6 @@ export const HEAD_PORTS = [
     { name: "as-metrics", containerPort: 44217 },
     { name: "dash-metrics", containerPort: 44227 },
 ] as const;
-
-/** One worker group: the nodes of one accelerator instance type and the models on them. */
-export interface WorkerGroup {
-    groupName: string;
-    accelerator: string;
-    gpusPerNode: number;
-    minReplicas: number;
-    maxReplicas: number;
-}
-
-/**
- * The worker groups: one per accelerator, each pod taking a whole node; min and max replicas
- * from the models' replicas and tensor-parallel sizes (a node holds gpusPerNode / tp replicas).
- */
-export function workerGroups(models: ResolvedModel[]): WorkerGroup[] {
-    const accelerators = [...new Set(models.map((m) => m.accelerator))];
-    return accelerators.map((accelerator) => {
-        const gpusPerNode = instanceSizeOf(accelerator)!.gpus;
-        const on = models.filter((m) => m.accelerator === accelerator);
-        const gpus = (replicas: (m: ResolvedModel) => number): number => on.reduce((sum, m) => sum + replicas(m) * m.tensorParallelSize, 0);
-        return {
-            groupName: accelerator.replace(/\./g, "-"),
-            accelerator,
-            gpusPerNode,
-            minReplicas: Math.ceil(gpus((m) => m.minReplicas) / gpusPerNode),
-            maxReplicas: Math.ceil(gpus((m) => m.maxReplicas) / gpusPerNode),
-        };
-    });
-}
 
 /** GPUs the service holds at most, at least (its idle floor), and during a NewCluster upgrade. */
 export function gpuDemand(groups: WorkerGroup[], upgradeStrategy: string): { max: number; idle: number; duringUpgrade: number } {
@@ -133,13 +104,13 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
             },
         },
         workerGroupSpecs: [{
-            // Serve's OpenAI ingress and router run here, on the system nodes, so that no GPU node is
-            // held up by CPU-only work and every model can scale to zero.
+            // Serve's OpenAI ingress runs here, on the system nodes, and nowhere else: it asks for this
+            // group's mark (placement.ts), so no GPU node is held up by it and every model can scale to zero.
             groupName: CPU_WORKER_GROUP,
             replicas: 1,
             minReplicas: 1,
             maxReplicas: a.cpuWorkerMaxReplicas,
-            rayStartParams: {},
+            rayStartParams: { resources: rayStartResources(cpuGroupResources()) },
             template: {
                 spec: {
                     ...serviceAccount,
@@ -156,7 +127,6 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 },
             },
         }, ...workerGroups(models).map((g) => {
-            const family = familyOfInstanceType(g.accelerator)!;
             const size = instanceSizeOf(g.accelerator)!;
             // A worker takes its node: what the node can allocate, less room for daemonsets.
             const pod = workerPodSize(size.vcpus, size.memoryGiB);
@@ -167,8 +137,9 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 replicas: g.minReplicas,
                 minReplicas: g.minReplicas,
                 maxReplicas: g.maxReplicas,
-                // Declared so the autoscaler can scale this group up from zero for models that ask for this GPU.
-                rayStartParams: { resources: `"${JSON.stringify({ [`accelerator_type:${family.rayAcceleratorType}`]: 1 }).replace(/"/g, '\\"')}"` },
+                // The group's mark (one per GPU) and its GPU's accelerator type, declared so the
+                // autoscaler can scale this group up from zero for the models whose bundles ask for them.
+                rayStartParams: { resources: rayStartResources(gpuGroupResources(g)) },
                 template: {
                     spec: {
                         ...serviceAccount,

@@ -13,6 +13,8 @@
  * invisible to the autoscaler, which could then not scale a group up from zero for the work that
  * needs it. A custom resource in `rayStartParams.resources` is read by both (see
  * `rayStartResources`).
+ *
+ * Ray paths cited here were read on Ray's master branch (the image pins 2.56.0); KubeRay's at tag v1.7.0.
  */
 import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
 import type { ResolvedModel } from "./args";

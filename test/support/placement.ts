@@ -3,7 +3,8 @@
  * and its Serve config, the resources each node type offers (to a running node and to the
  * autoscaler), the resources each replica asks for, where each can land, how many fit on a node,
  * and how many nodes a set of replicas takes when they arrive in a given order. Written from Ray's
- * rules (Ray 2.56, cited per function), not from the code under test.
+ * rules as its source states them (master branch; the image pins 2.56.0; cited per function), not
+ * from the code under test.
  */
 import * as YAML from "yaml";
 

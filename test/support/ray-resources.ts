@@ -6,7 +6,7 @@
  *
  * KubeRay: tag v1.7.0, ray-operator/controllers/ray/common/pod.go.
  * Ray: python/ray/autoscaler/_private/kuberay/autoscaling_config.py and
- * python/ray/_private/resource_and_label_spec.py (Ray 2.56).
+ * python/ray/_private/resource_and_label_spec.py, read on Ray's master branch (the image pins 2.56.0).
  */
 import { execFileSync } from "child_process";
 
@@ -197,7 +197,7 @@ export function shellWords(commandLine: string): string[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Ray (2.56): `ray start` on the node, and the autoscaler reading the RayCluster
+// Ray: `ray start` on the node, and the autoscaler reading the RayCluster
 // ---------------------------------------------------------------------------------------------
 
 /** Resource names a node may not declare in `--resources`. */

@@ -61,10 +61,16 @@ describe("VllmRayService", () => {
         assert.equal(serve.applications.length, 1);
         const { args, ...app } = serve.applications[0];
         assert.deepEqual(app, { name: "llm", route_prefix: "/", import_path: "ray.serve.llm:build_openai_app" });
+        assert.deepEqual(Object.keys(args), ["llm_configs", "ingress_deployment_config"]);
+        // The ingress asks for the CPU group's mark: it runs only on the CPU workers.
+        assert.deepEqual(args.ingress_deployment_config, { ray_actor_options: { resources: { "ray-vllm-eks-group-cpu": 0.001 } } });
+        const tp4 = { "GPU": 1, "ray-vllm-eks-group-g6e-12xlarge-tp4": 1 };
         assert.deepEqual(args.llm_configs, [
             {
                 model_loading_config: { model_id: "llama-70b", model_source: "meta-llama/Llama-3.3-70B-Instruct" },
                 accelerator_type: "L40S",
+                // Its own group's mark in every bundle, the four GPUs on one node.
+                placement_group_config: { bundles: [tp4, tp4, tp4, tp4], strategy: "STRICT_PACK" },
                 engine_kwargs: { tensor_parallel_size: 4, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
                 log_engine_metrics: true,
                 // From its KV cache: 5.9 GiB per GPU, 76768 tokens, 37 requests of 2048 tokens.
@@ -76,6 +82,7 @@ describe("VllmRayService", () => {
             {
                 model_loading_config: { model_id: "qwen3-8b", model_source: "Qwen/Qwen3-8B" },
                 accelerator_type: "L40S",
+                placement_group_config: { bundles: [{ "GPU": 1, "ray-vllm-eks-group-g6e-12xlarge-tp1": 1 }], strategy: "STRICT_PACK" },
                 engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, enable_prefix_caching: true, dtype: "auto" },
                 log_engine_metrics: true,
                 deployment_config: {
@@ -86,6 +93,7 @@ describe("VllmRayService", () => {
             {
                 model_loading_config: { model_id: "bge-m3", model_source: { bucket_uri: "s3://models/bge-m3/" } },
                 accelerator_type: "L4",
+                placement_group_config: { bundles: [{ "GPU": 1, "ray-vllm-eks-group-g6-xlarge": 1 }], strategy: "STRICT_PACK" },
                 engine_kwargs: { tensor_parallel_size: 1, max_model_len: 8192, gpu_memory_utilization: 0.9, dtype: "auto", runner: "pooling" },
                 log_engine_metrics: true,
                 deployment_config: {
@@ -133,7 +141,8 @@ describe("VllmRayService", () => {
             groupName: "cpu",
             maxReplicas: 2,
             minReplicas: 1,
-            rayStartParams: {},
+            // The CPU group's mark, as single-quoted JSON (what both KubeRay and Ray's autoscaler parse).
+            rayStartParams: { resources: `'{"ray-vllm-eks-group-cpu":1}'` },
             replicas: 1,
             template: {
                 spec: {
@@ -153,15 +162,19 @@ describe("VllmRayService", () => {
         });
     });
 
-    it("runs one worker group per accelerator, each pod taking a whole GPU node", () => {
+    it("runs one worker group per accelerator and tensor-parallel size, each pod taking a whole GPU node", () => {
         const groups = spec.rayClusterConfig.workerGroupSpecs.slice(1);
         assert.deepEqual(groups.map((g: any) => [g.groupName, g.replicas, g.minReplicas, g.maxReplicas]), [
-            // 70B: 1..3 replicas × 4 GPUs, 8B: 0..4 replicas × 1 GPU, on 4-GPU nodes: 1..4 nodes.
-            ["g6e-12xlarge", 1, 1, 4],
+            // 8B: 0..4 replicas of 1 GPU, four to a 4-GPU node: 0..1 nodes.
+            ["g6e-12xlarge-tp1", 0, 0, 1],
+            // 70B: 1..3 replicas of 4 GPUs, one to a node: 1..3 nodes.
+            ["g6e-12xlarge-tp4", 1, 1, 3],
             ["g6-xlarge", 1, 1, 2],
         ]);
-        const g6e = groups[0];
-        assert.deepEqual(g6e.rayStartParams, { resources: '"{\\"accelerator_type:L40S\\":1}"' });
+        const g6e = groups[1];
+        // The group's mark, one per GPU, and the GPU's accelerator type, as single-quoted JSON.
+        assert.deepEqual(g6e.rayStartParams, { resources: `'{"ray-vllm-eks-group-g6e-12xlarge-tp4":4,"accelerator_type:L40S":1}'` });
+        assert.deepEqual(groups[2].rayStartParams, { resources: `'{"ray-vllm-eks-group-g6-xlarge":1,"accelerator_type:L4":1}'` });
         assert.deepEqual(g6e.template.spec.nodeSelector, { "node.kubernetes.io/instance-type": "g6e.12xlarge", "nvidia.com/gpu.present": "true", "ray-vllm-eks/node-pool": "gpu" });
         assert.deepEqual(g6e.template.spec.tolerations, [{ effect: "NoSchedule", key: "nvidia.com/gpu", operator: "Exists" }]);
         const resources = g6e.template.spec.containers[0].resources;
@@ -339,6 +352,16 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
         title: "no CPU worker",
         args: { models: [SMALL], cpuWorkerMaxReplicas: 0 },
         message: "cpuWorkerMaxReplicas 0 must be a whole number of at least 1: one CPU worker always runs Serve's ingress.",
+    },
+    {
+        title: "CPU workers too small for the ingress",
+        args: { models: [SMALL], cpuWorkerCpu: "500m" },
+        message: `cpuWorkerCpu "500m" is less than 1 CPU: Serve's OpenAI ingress takes 1 CPU of a CPU worker (Serve's default for a replica) and runs nowhere else; use at least "1", such as "2".`,
+    },
+    {
+        title: "a CPU worker size that is not a quantity",
+        args: { models: [SMALL], cpuWorkerCpu: "two" },
+        message: `cpuWorkerCpu "two" is not a CPU quantity: give cores or millicores, such as "2" or "1500m".`,
     },
     {
         title: "an unknown upgrade strategy",

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Check, checkAllowlist, checkName, collect, compareVersions, isKnown, show } from "../common/validation";
 import { kubeRayDefaults } from "../kuberay/args";
 import { familyOfInstanceType, GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../gpu-nodepool/catalog";
+import { cpuCores } from "./placement";
 import {
     acceleratorsThatFit, DTYPE_BYTES, MAX_OVER_TARGET, minimumTensorParallelSize, MODEL_ARCHITECTURES, ModelArchitecture, PARAMETER_PRESETS, perGpu,
     servingCapacity, ServingCapacity, targetOngoingRequestsFor, tensorParallelSizes, TYPICAL_REQUEST_SHARE, vllmMaxNumSeqs, weightsGiB,
@@ -295,10 +296,11 @@ export interface VllmRayServiceArgs {
      */
     redisPasswordSecretKey?: string;
     /**
-     * CPU of each CPU worker: the pods on the system nodes that run Serve's OpenAI ingress, so that
-     * GPU nodes hold only models and can scale to zero (Ray keeps CPU-only work off GPU nodes).
+     * CPU of each CPU worker, at least 1: the pods on the system nodes that run Serve's OpenAI
+     * ingress (1 CPU a replica). The ingress asks for a Ray resource only these pods advertise, so it
+     * never lands on a GPU node, and GPU nodes hold only models and can scale to zero.
      * @default "2"
-     * @see https://docs.ray.io/en/latest/ray-core/scheduling/index.html
+     * @see https://docs.ray.io/en/latest/ray-core/scheduling/resources.html#custom-resources
      */
     cpuWorkerCpu?: pulumi.Input<string>;
     /**
@@ -640,6 +642,18 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
             ? `serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.`
             : undefined),
         () => (!Number.isInteger(a.cpuWorkerMaxReplicas) || a.cpuWorkerMaxReplicas < 1 ? `cpuWorkerMaxReplicas ${show(a.cpuWorkerMaxReplicas)} must be a whole number of at least 1: one CPU worker always runs Serve's ingress.` : undefined),
+        () => {
+            if (!isKnown(a.cpuWorkerCpu)) {
+                return undefined;
+            }
+            const cores = cpuCores(a.cpuWorkerCpu);
+            if (cores === undefined) {
+                return `cpuWorkerCpu ${show(a.cpuWorkerCpu)} is not a CPU quantity: give cores or millicores, such as "2" or "1500m".`;
+            }
+            return cores < 1
+                ? `cpuWorkerCpu ${show(a.cpuWorkerCpu)} is less than 1 CPU: Serve's OpenAI ingress takes 1 CPU of a CPU worker (Serve's default for a replica) and runs nowhere else; use at least "1", such as "2".`
+                : undefined;
+        },
         () => (!Number.isInteger(a.modelCacheSizeGiB) || a.modelCacheSizeGiB < 10 ? `modelCacheSizeGiB ${show(a.modelCacheSizeGiB)} must be a whole number of at least 10: model weights are cached there.` : undefined),
         ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
         () => models.flatMap((m, i) => (m.source.startsWith("s3://") && a.serviceAccountName === undefined

@@ -7,21 +7,21 @@ import { checkKubernetesProvider, throwIfInvalid } from "../common/validation";
 import { SYSTEM_NODE_LABELS } from "../common/labels";
 import { RAY_KINDS, RAY_PORT_TABLE, rayContainerPorts } from "../common/ray";
 import { GPU_NODE_LABELS, GPU_RESOURCE, GPU_TOLERATION } from "../gpu-nodepool";
-import { familyOfInstanceType, instanceSizeOf } from "../gpu-nodepool/catalog";
+import { instanceSizeOf } from "../gpu-nodepool/catalog";
 import { dashboardSignIn, ResolvedModel, ResolvedServiceArgs, resolveModel, validateVllmServiceArgs, vllmServiceDefaults, vllmServiceNotes, vllmServiceWarnings, VllmRayServiceArgs } from "./args";
 import { LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT } from "../cluster/load-balancer-controller";
 import { dashboardIngressSpec, rayNetworkPolicies } from "./network";
+import { CPU_WORKER_GROUP, cpuGroupResources, gpuGroupResources, rayStartResources, workerGroups } from "./placement";
 import { serveConfigV2 } from "./serve";
 import { servingCapacityLine, workerPodSize } from "./sizing";
 
 export * from "../common/gpu-demand";
 export * from "./args";
 export * from "./network";
+export * from "./placement";
 export * from "./serve";
 export * from "./sizing";
 
-/** The worker group of CPU-only pods on the system nodes (Serve's ingress). */
-export const CPU_WORKER_GROUP = "cpu";
 /** Where the model cache is mounted; HF_HOME points there. */
 export const MODEL_CACHE_PATH = "/data/model-cache";
 /**
@@ -30,35 +30,6 @@ export const MODEL_CACHE_PATH = "/data/model-cache";
  * metrics are scraped by MonitoringStack's PodMonitor, by these names.
  */
 export const HEAD_PORTS = rayContainerPorts(["gcs", "dashboard", "client", "serve", "metrics", "autoscalerMetrics", "dashboardMetrics"]);
-
-/** One worker group: the nodes of one accelerator instance type and the models on them. */
-export interface WorkerGroup {
-    groupName: string;
-    accelerator: string;
-    gpusPerNode: number;
-    minReplicas: number;
-    maxReplicas: number;
-}
-
-/**
- * The worker groups: one per accelerator, each pod taking a whole node; min and max replicas
- * from the models' replicas and tensor-parallel sizes (a node holds gpusPerNode / tp replicas).
- */
-export function workerGroups(models: ResolvedModel[]): WorkerGroup[] {
-    const accelerators = [...new Set(models.map((m) => m.accelerator))];
-    return accelerators.map((accelerator) => {
-        const gpusPerNode = instanceSizeOf(accelerator)!.gpus;
-        const on = models.filter((m) => m.accelerator === accelerator);
-        const gpus = (replicas: (m: ResolvedModel) => number): number => on.reduce((sum, m) => sum + replicas(m) * m.tensorParallelSize, 0);
-        return {
-            groupName: accelerator.replace(/\./g, "-"),
-            accelerator,
-            gpusPerNode,
-            minReplicas: Math.ceil(gpus((m) => m.minReplicas) / gpusPerNode),
-            maxReplicas: Math.ceil(gpus((m) => m.maxReplicas) / gpusPerNode),
-        };
-    });
-}
 
 function tokenEnv(secretName: pulumi.Input<string> | undefined, key: string): Record<string, unknown>[] {
     if (secretName === undefined) {
@@ -124,13 +95,13 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
             },
         },
         workerGroupSpecs: [{
-            // Serve's OpenAI ingress and router run here, on the system nodes, so that no GPU node is
-            // held up by CPU-only work and every model can scale to zero.
+            // Serve's OpenAI ingress runs here, on the system nodes, and nowhere else: it asks for this
+            // group's mark (placement.ts), so no GPU node is held up by it and every model can scale to zero.
             groupName: CPU_WORKER_GROUP,
             replicas: 1,
             minReplicas: 1,
             maxReplicas: a.cpuWorkerMaxReplicas,
-            rayStartParams: {},
+            rayStartParams: { resources: rayStartResources(cpuGroupResources()) },
             template: {
                 spec: {
                     ...serviceAccount,
@@ -147,7 +118,6 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 },
             },
         }, ...workerGroups(models).map((g) => {
-            const family = familyOfInstanceType(g.accelerator)!;
             const size = instanceSizeOf(g.accelerator)!;
             // A worker takes its node: what the node can allocate, less room for daemonsets.
             const pod = workerPodSize(size.vcpus, size.memoryGiB);
@@ -158,8 +128,9 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 replicas: g.minReplicas,
                 minReplicas: g.minReplicas,
                 maxReplicas: g.maxReplicas,
-                // Declared so the autoscaler can scale this group up from zero for models that ask for this GPU.
-                rayStartParams: { resources: `"${JSON.stringify({ [`accelerator_type:${family.rayAcceleratorType}`]: 1 }).replace(/"/g, '\\"')}"` },
+                // The group's mark (one per GPU) and its GPU's accelerator type, declared so the
+                // autoscaler can scale this group up from zero for the models whose bundles ask for them.
+                rayStartParams: { resources: rayStartResources(gpuGroupResources(g)) },
                 template: {
                     spec: {
                         ...serviceAccount,

@@ -1,9 +1,6 @@
 import * as assert from "node:assert/strict";
 
-import * as fs from "fs";
-import * as path from "path";
-
-import { chartDefaults, chartsDirOrSkip, chartVersion, unknownValueKeys } from "./support/charts";
+import { chartDefaults, chartVersion, unknownValueKeys, upstreamChartsDir } from "./support/charts";
 
 import { SYSTEM_NODE_LABELS } from "../components/cluster/args";
 import { PolicyStatement } from "../components/cluster/karpenter";
@@ -145,12 +142,7 @@ describe("AWS Load Balancer Controller Helm values", () => {
         let chartsDir: string;
 
         before(function () {
-            const dir = chartsDirOrSkip(this);
-            if (!fs.existsSync(path.join(dir, LOAD_BALANCER_CONTROLLER_CHART, "values.yaml"))) {
-                console.log(`    skipped: ${path.join(dir, LOAD_BALANCER_CONTROLLER_CHART)} has no values.yaml`);
-                this.skip();
-            }
-            chartsDir = dir;
+            chartsDir = upstreamChartsDir(this, [LOAD_BALANCER_CONTROLLER_CHART]);
         });
 
         it("are the defaults of the pinned chart version, which deploys the same controller version", () => {

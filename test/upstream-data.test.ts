@@ -24,7 +24,14 @@ function manifest(): { file: string; bytes: number; blob: string }[] {
     return [...readme.matchAll(/^\| `([^`]+)` \| (\d+) \| `([0-9a-f]{40})` \|$/gm)].map((m) => ({ file: m[1], bytes: Number(m[2]), blob: m[3] }));
 }
 
-describe("the vendored upstream data (test/data/upstream)", () => {
+describe("the vendored upstream data (test/data/upstream)", function () {
+    before(function () {
+        // A file the README lists but the folder lacks fails here by name (or, with the opt-out, skips).
+        for (const r of manifest()) {
+            upstreamPath(this, r.file);
+        }
+    });
+
     it("holds exactly the files its README lists, with their provenance and licence files", () => {
         assert.deepEqual(filesUnder(UPSTREAM_DIR), [
             "LICENSE-APACHE-2.0.txt",

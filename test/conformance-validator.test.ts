@@ -37,7 +37,7 @@ function crd(group: string, kind: string, versions: { name: string; served: bool
 const QUANTITY = "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
 const INT_OR_QUANTITY = { anyOf: [{ type: "integer" }, { type: "string" }], pattern: QUANTITY, "x-kubernetes-int-or-string": true };
 
-/** Karpenter v1.14.1 NodePool, cut down; the rules are upstream's, except the one on `disruption`. */
+/** Karpenter v1.14.1 NodePool, cut down; the rules and patterns are upstream's, except the rule on `disruption`. */
 const NODEPOOL_SPEC = {
     type: "object",
     required: ["template"],
@@ -63,7 +63,8 @@ const NODEPOOL_SPEC = {
                 consolidateAfter: { type: "string", default: "0s", pattern: "^(([0-9]+(s|m|h))+|Never)$" },
                 consolidationPolicy: { type: "string", enum: ["WhenEmpty", "WhenEmptyOrUnderutilized"] },
             },
-            // Not upstream's: holds only once the default above is applied, as the API server does before it validates.
+            // Not upstream's, nor is consolidateAfter's own default: the rule holds only once that
+            // default is applied, as the API server applies defaults before it validates.
             "x-kubernetes-validations": [{ message: "consolidateAfter must be set", rule: "has(self.consolidateAfter)" }],
         },
         limits: { type: "object", additionalProperties: INT_OR_QUANTITY },

@@ -89,13 +89,16 @@ export const rayPortsNotExposed: ResourceValidationPolicy = {
     }),
 };
 
-/** The Ray head service stays ClusterIP, and KubeRay's ingress for the head is never enabled. */
+/**
+ * The Ray head service stays ClusterIP, and KubeRay's ingress for the head is never enabled. A
+ * RayJob counts too: the RayCluster KubeRay makes from its spec is no resource of the stack.
+ */
 export const rayHeadServiceInternal: ResourceValidationPolicy = {
     name: "ray-head-service-internal",
-    description: "RayCluster and RayService heads use a ClusterIP service and never enable KubeRay's head ingress.",
+    description: "RayService, RayCluster and RayJob heads use a ClusterIP service and never enable KubeRay's head ingress.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        const kind = [RAY_KINDS.RayService, RAY_KINDS.RayCluster].find((k) => k.type === args.type);
+        const kind = Object.values(RAY_KINDS).find((k) => k.type === args.type);
         if (kind === undefined) {
             return;
         }

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 
-import { chartDefaults, chartsDirOrSkip, chartVersion, unknownValueKeys } from "./support/charts";
+import { chartDefaults, chartVersion, unknownValueKeys, upstreamChartsDir } from "./support/charts";
 
 import * as fs from "fs";
 import * as path from "path";
@@ -28,19 +28,28 @@ function chartFile(chartsDir: string, chart: string, file: string): string {
     return fs.readFileSync(path.join(chartsDir, chart, file), "utf8");
 }
 
-describe("Helm values the components set exist in the upstream charts' defaults", function () {
-    let chartsDir: string;
-
-    before(function () {
-        chartsDir = chartsDirOrSkip(this);
-    });
-
-    it("finds a misplaced key (the check itself)", () => {
+describe("unknownValueKeys (the check itself)", () => {
+    it("finds a misplaced or misspelt key, and takes anything below an empty map or a list", () => {
         const defaults = { settings: { clusterName: "" }, controller: { resources: {} }, tolerations: [] };
         assert.deepEqual(
             unknownValueKeys({ settings: { clustername: "x" }, controller: { resources: { limits: { memory: "1Gi" } } }, tolerations: [{ key: "a" }], clusterName: "y" }, defaults),
             ["settings.clustername", "clusterName"],
         );
+    });
+
+    it("takes an opaque path as it is, and only that path", () => {
+        const defaults = { grafana: { sidecar: {} as Record<string, unknown>, admin: { existingSecret: "" } } };
+        const values = { grafana: { "grafana.ini": { security: {} }, admin: { existingSecret: "g", user: "x" } } };
+        assert.deepEqual(unknownValueKeys(values, defaults, ["grafana.grafana.ini"]), ["grafana.admin.user"]);
+        assert.deepEqual(unknownValueKeys(values, defaults), ["grafana.grafana.ini", "grafana.admin.user"]);
+    });
+});
+
+describe("Helm values the components set exist in the upstream charts' defaults", function () {
+    let chartsDir: string;
+
+    before(function () {
+        chartsDir = upstreamChartsDir(this, ["karpenter", "kuberay-operator", "nvidia-device-plugin", "kube-prometheus-stack", "grafana", "dcgm-exporter"]);
     });
 
     it("karpenter", () => {

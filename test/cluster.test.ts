@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 
+import { LOAD_BALANCER_CONTROLLER_POLICY_AWS } from "./support/expected-lb-policy";
 import { componentUrn, descendantsOf, isSecret, resource, settle, valueOf } from "./support/mocks";
 
 import {
@@ -7,13 +8,15 @@ import {
     INTERRUPTION_RULES,
     LlmCluster,
     LlmClusterArgs,
-    loadBalancerControllerPolicy,
-    loadBalancerControllerValues,
-    podIdentityTrustPolicy,
 } from "../components/cluster";
 
 const TYPE = "ray-vllm-eks:index:LlmCluster";
 const TAGS = { team: "ml-platform" };
+/** The trust policy of a role handed to a service account through EKS Pod Identity. */
+const POD_IDENTITY_TRUST = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "AllowEksAuthToAssumeRoleForPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+};
 
 function create(name: string, args: LlmClusterArgs = {}): LlmCluster {
     return new LlmCluster(name, { endpointPublicAccessCidrs: ["198.51.100.0/24"], tags: TAGS, ...args });
@@ -237,9 +240,7 @@ describe("LlmCluster", () => {
 
     it("createKarpenter, createPodIdentityAgent: gives the controller a Pod Identity role scoped to this cluster, its node role and its queue", () => {
         const role = resource("aws:iam/role:Role", "c1-karpenter-controller");
-        assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement, [
-            { Sid: "AllowEksAuthToAssumeRoleForPodIdentity", Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] },
-        ]);
+        assert.deepEqual(policyOf(role, "assumeRolePolicy"), POD_IDENTITY_TRUST);
         const sids = Object.fromEntries(CONTROLLER_POLICY_KEYS.map((k) => [k, policyOf(resource("aws:iam/rolePolicy:RolePolicy", `c1-karpenter-${k}`)).Statement.map((s: any) => s.Sid)]));
         assert.deepEqual(sids, {
             "node-lifecycle": ["AllowScopedEC2InstanceAccessActions", "AllowScopedEC2LaunchTemplateAccessActions", "AllowScopedEC2InstanceActionsWithTags", "AllowScopedResourceCreationTagging", "AllowScopedResourceTagging", "AllowScopedDeletion"],
@@ -325,7 +326,7 @@ describe("LlmCluster", () => {
     });
 
     it("createEbsCsiDriver: installs the EBS CSI driver with its own Pod Identity role, and an encrypted gp3 StorageClass", () => {
-        assert.deepEqual(JSON.parse(resource("aws:iam/role:Role", "c1-ebs-csi").inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
+        assert.deepEqual(JSON.parse(resource("aws:iam/role:Role", "c1-ebs-csi").inputs.assumeRolePolicy as string), POD_IDENTITY_TRUST);
         assert.equal(resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "c1-ebs-csi").inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy");
         const addon = resource("aws:eks/addon:Addon", "c1-ebs-csi-driver");
         assert.equal(addon.inputs.addonName, "aws-ebs-csi-driver");
@@ -345,11 +346,11 @@ describe("LlmCluster", () => {
         assert.ok(storageClass.dependencies.includes(addon.urn), "the StorageClass waits for its driver");
     });
 
-    it("createLoadBalancerController: installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", () => {
+    it("createLoadBalancerController: installs the AWS Load Balancer Controller with its own Pod Identity role, knowing its region and VPC", async () => {
         const role = resource("aws:iam/role:Role", "c1-lb-controller");
-        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), podIdentityTrustPolicy());
+        assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy as string), POD_IDENTITY_TRUST);
         const policy = resource("aws:iam/rolePolicy:RolePolicy", "c1-lb-controller");
-        assert.deepEqual(JSON.parse(policy.inputs.policy as string), loadBalancerControllerPolicy({ partition: "aws" }));
+        assert.deepEqual(JSON.parse(policy.inputs.policy as string), LOAD_BALANCER_CONTROLLER_POLICY_AWS);
         const identity = resource("aws:eks/podIdentityAssociation:PodIdentityAssociation", "c1-lb-controller");
         assert.deepEqual({ namespace: identity.inputs.namespace, serviceAccount: identity.inputs.serviceAccount }, { namespace: "kube-system", serviceAccount: "aws-load-balancer-controller" });
         assert.ok(identity.dependencies.includes(resource("aws:eks/addon:Addon", "c1-pod-identity-agent").urn));
@@ -363,8 +364,19 @@ describe("LlmCluster", () => {
             repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
             version: "3.5.0",
         });
-        assert.deepEqual(values, loadBalancerControllerValues({ clusterName: "llm-test", region: "us-west-2", vpcId: values.vpcId as string }));
         assert.match(values.vpcId as string, /^vpc-[0-9a-f]{17}$/);
+        assert.equal(values.vpcId, await valueOf(cluster.vpcId), "the cluster's own VPC");
+        assert.deepEqual(values, {
+            clusterName: "llm-test",
+            region: "us-west-2",
+            vpcId: values.vpcId,
+            replicaCount: 2,
+            serviceAccount: { create: true, name: "aws-load-balancer-controller" },
+            nodeSelector: { "ray-vllm-eks/node-pool": "system" },
+            podDisruptionBudget: { maxUnavailable: 1 },
+            enableServiceMutatorWebhook: false,
+            keepTLSSecret: true,
+        });
         for (const dep of ["eks:index:ManagedNodeGroup c1-system-nodes", "aws:eks/podIdentityAssociation:PodIdentityAssociation c1-lb-controller", "aws:iam/rolePolicy:RolePolicy c1-lb-controller"]) {
             const [type, depName] = dep.split(" ");
             assert.ok(release.dependencies.includes(resource(type, depName).urn), `the controller waits for ${dep}`);

@@ -7,8 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import {
-    DASHBOARDS,
-    grafanaDashboard,
     monitoringDefaults,
     MonitoringStack,
     MonitoringStackArgs,
@@ -19,6 +17,143 @@ import {
 const TYPE = "ray-vllm-eks:index:MonitoringStack";
 const provider = new k8s.Provider("monitoring-test-k8s", { kubeconfig: "{}" });
 const RELABEL = [{ sourceLabels: ["__meta_kubernetes_pod_label_ray_io_cluster"], targetLabel: "ray_io_cluster" }];
+
+const RUNBOOKS = "https://github.com/ray-vllm-eks/ray-vllm-eks/blob/main/docs/runbooks.md";
+
+/** One alert as written out here: the runbook link is `RUNBOOKS#<alert in lower case>`. */
+function alert(name: string, expr: string, forDuration: string, severity: string, summary: string, description: string): object {
+    return { alert: name, expr, for: forDuration, labels: { severity }, annotations: { summary, description, runbook_url: `${RUNBOOKS}#${name.toLowerCase()}` } };
+}
+
+/** The PrometheusRule spec MonitoringStack "mon1" installs with every default (its PodMonitor's job is monitoring/mon1-ray). */
+const DEFAULT_RULES = {
+    groups: [
+        {
+            name: "ray-serve",
+            rules: [
+                alert("RayServeHighErrorRate",
+                    `sum by (application) (rate(ray_serve_num_http_error_requests_total{error_code=~"5.."}[5m])) / sum by (application) (rate(ray_serve_num_http_requests_total[5m])) > 0.05`,
+                    "10m", "critical",
+                    "More than 5% of requests to {{ $labels.application }} fail",
+                    "{{ $value | humanizePercentage }} of the HTTP requests to Serve application {{ $labels.application }} failed with a server error (5xx) over the last 5 minutes."),
+                alert("RayServeHighLatency",
+                    "histogram_quantile(0.99, sum by (le, application) (rate(ray_serve_http_request_latency_ms_bucket[5m]))) > 30000",
+                    "10m", "warning",
+                    "P99 latency of {{ $labels.application }} above 30s",
+                    "The P99 latency of HTTP requests to Serve application {{ $labels.application }} is {{ $value | humanize }} ms."),
+                alert("RayServeQueueGrowing",
+                    "sum by (application, deployment) (ray_serve_deployment_queued_queries) > 50",
+                    "10m", "warning",
+                    "Requests queue for {{ $labels.deployment }}",
+                    "{{ $value }} requests wait in Serve's routers for a replica of {{ $labels.application }}/{{ $labels.deployment }}: replicas are at max_ongoing_requests and cannot scale up fast enough."),
+                alert("RayServeReplicasUnhealthy",
+                    "sum by (application, deployment) (ray_serve_autoscaling_target_replicas) - sum by (application, deployment) (ray_serve_deployment_replica_healthy) > 0",
+                    "15m", "critical",
+                    "{{ $labels.deployment }} has fewer healthy replicas than it needs",
+                    "{{ $value }} of the replicas Serve wants for {{ $labels.application }}/{{ $labels.deployment }} have not been healthy for 15 minutes (failing health checks, or unable to start: no GPU node, or a model that does not load)."),
+                alert("RayPodRestarting",
+                    `sum by (namespace, pod) (increase(kube_pod_container_status_restarts_total{container=~"ray-head|ray-worker"}[30m])) > 2`,
+                    "0m", "warning",
+                    "Ray pod {{ $labels.pod }} is restarting",
+                    "Ray pod {{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value }} times in 30 minutes (out of memory, or a crashing engine)."),
+            ],
+        },
+        {
+            name: "vllm",
+            rules: [
+                alert("VllmQueueGrowing",
+                    "sum by (model_name) (ray_vllm_num_requests_waiting) > 50 and deriv(sum by (model_name) (ray_vllm_num_requests_waiting)[10m:1m]) >= 0",
+                    "10m", "warning",
+                    "Requests pile up in the engines of {{ $labels.model_name }}",
+                    "{{ $value }} requests wait for room in the engines of {{ $labels.model_name }}, and the queue keeps growing."),
+                alert("VllmKvCacheSaturated",
+                    "max by (model_name) (ray_vllm_kv_cache_usage_perc) > 0.95",
+                    "10m", "warning",
+                    "The KV cache of {{ $labels.model_name }} is over 95% full",
+                    "A replica of {{ $labels.model_name }} has used {{ $value | humanizePercentage }} of its KV cache for 10 minutes: requests are preempted or wait."),
+            ],
+        },
+        {
+            name: "capacity",
+            rules: [
+                alert("GpuNodePoolAtLimit",
+                    `max by (nodepool) (karpenter_nodepools_usage{resource_type="nvidia.com/gpu"}) / max by (nodepool) (karpenter_nodepools_limit{resource_type="nvidia.com/gpu"}) >= 1`,
+                    "15m", "warning",
+                    "GPU NodePool {{ $labels.nodepool }} is at its GPU limit",
+                    "NodePool {{ $labels.nodepool }} uses all the GPUs its limit allows: Karpenter adds no GPU node, so replicas that need one stay pending."),
+                alert("RayGcsMetricsMissing",
+                    `count by (namespace, ray_io_cluster) (up{job="monitoring/mon1-ray", endpoint="metrics"} == 1) unless count by (namespace, ray_io_cluster) (ray_gcs_actors_count)`,
+                    "10m", "critical",
+                    "No GCS metrics from Ray cluster {{ $labels.ray_io_cluster }}",
+                    "The pods of Ray cluster {{ $labels.namespace }}/{{ $labels.ray_io_cluster }} are scraped, but its head has sent no GCS metrics for 10 minutes: the head or its GCS is down, or the head cannot be scraped."),
+            ],
+        },
+    ],
+};
+
+/** A dashboard panel as written out here: title, unit, description, and its queries as [expr, legend]. */
+type Panel = [title: string, unit: string, description: string, queries: [expr: string, legend: string][]];
+
+/** The dashboards, as MonitoringStack installs them. */
+const DASHBOARD_PANELS: { uid: string; title: string; description: string; panels: Panel[] }[] = [
+    {
+        uid: "ray-serve",
+        title: "Ray Serve",
+        description: "Requests, latency, errors, queue depth and replicas of the Ray Serve deployments.",
+        panels: [
+            ["Request rate", "reqps", "Requests per second by deployment.", [["sum by (application, deployment) (rate(ray_serve_deployment_request_counter_total[$__rate_interval]))", "{{deployment}}"]]],
+            ["Error rate", "reqps", "Failed requests per second by deployment.", [["sum by (application, deployment) (rate(ray_serve_deployment_error_counter_total[$__rate_interval]))", "{{deployment}}"]]],
+            ["Latency", "ms", "P50 and P99 of the time a deployment takes to process a request.", [
+                ["histogram_quantile(0.5, sum by (le, application, deployment) (rate(ray_serve_deployment_processing_latency_ms_bucket[$__rate_interval])))", "P50 {{deployment}}"],
+                ["histogram_quantile(0.99, sum by (le, application, deployment) (rate(ray_serve_deployment_processing_latency_ms_bucket[$__rate_interval])))", "P99 {{deployment}}"],
+            ]],
+            ["Queue depth", "short", "Requests queued in the routers, waiting for a replica.", [["sum by (application, deployment) (ray_serve_deployment_queued_queries)", "{{deployment}}"]]],
+            ["Replicas", "short", "Healthy replicas by deployment.", [["sum by (application, deployment) (ray_serve_deployment_replica_healthy)", "{{deployment}}"]]],
+            ["Replica starts", "short", "Replicas started in the last hour (restarts and scale-ups).", [["sum by (application, deployment) (increase(ray_serve_deployment_replica_starts_total[1h]))", "{{deployment}}"]]],
+        ],
+    },
+    {
+        uid: "vllm",
+        title: "vLLM engines",
+        description: "Time to first token, time per output token, running and waiting requests, KV cache and token throughput of each model.",
+        panels: [
+            ["Time to first token", "s", "P50 and P99 of the time from a request's arrival to its first token.", [
+                ["histogram_quantile(0.5, sum by (le, model_name) (rate(ray_vllm_time_to_first_token_seconds_bucket[$__rate_interval])))", "P50 {{model_name}}"],
+                ["histogram_quantile(0.99, sum by (le, model_name) (rate(ray_vllm_time_to_first_token_seconds_bucket[$__rate_interval])))", "P99 {{model_name}}"],
+            ]],
+            ["Time per output token", "s", "P50 and P99 of the time between two output tokens.", [
+                ["histogram_quantile(0.5, sum by (le, model_name) (rate(ray_vllm_request_time_per_output_token_seconds_bucket[$__rate_interval])))", "P50 {{model_name}}"],
+                ["histogram_quantile(0.99, sum by (le, model_name) (rate(ray_vllm_request_time_per_output_token_seconds_bucket[$__rate_interval])))", "P99 {{model_name}}"],
+            ]],
+            ["Requests in the engines", "short", "Requests running on the GPUs and waiting for room in them.", [
+                ["sum by (model_name) (ray_vllm_num_requests_running)", "running {{model_name}}"],
+                ["sum by (model_name) (ray_vllm_num_requests_waiting)", "waiting {{model_name}}"],
+            ]],
+            ["KV cache use", "percentunit", "The fullest KV cache of each model's replicas.", [["max by (model_name) (ray_vllm_kv_cache_usage_perc)", "{{model_name}}"]]],
+            ["Tokens per second", "short", "Prompt tokens read and tokens generated per second.", [
+                ["sum by (model_name) (rate(ray_vllm_prompt_tokens_total[$__rate_interval]))", "prompt {{model_name}}"],
+                ["sum by (model_name) (rate(ray_vllm_generation_tokens_total[$__rate_interval]))", "generated {{model_name}}"],
+            ]],
+            ["End-to-end latency", "s", "P99 of a request's whole time in the engine.", [["histogram_quantile(0.99, sum by (le, model_name) (rate(ray_vllm_e2e_request_latency_seconds_bucket[$__rate_interval])))", "P99 {{model_name}}"]]],
+        ],
+    },
+    {
+        uid: "gpus",
+        title: "GPUs",
+        description: "Utilisation, memory and power of every GPU, by node and by pod (NVIDIA DCGM exporter).",
+        panels: [
+            ["GPU utilisation by node", "percent", "Average utilisation of the GPUs of each node.", [["avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)", "{{Hostname}}"]]],
+            ["GPU utilisation by pod", "percent", "Average utilisation of the GPUs of each pod.", [[`avg by (exported_namespace, exported_pod) (DCGM_FI_DEV_GPU_UTIL{exported_pod!=""})`, "{{exported_namespace}}/{{exported_pod}}"]]],
+            ["GPU memory used by node", "mbytes", "Frame-buffer memory in use on each node's GPUs.", [["sum by (Hostname) (DCGM_FI_DEV_FB_USED)", "{{Hostname}}"]]],
+            ["GPU memory used by pod", "mbytes", "Frame-buffer memory in use by each pod's GPUs.", [[`sum by (exported_namespace, exported_pod) (DCGM_FI_DEV_FB_USED{exported_pod!=""})`, "{{exported_namespace}}/{{exported_pod}}"]]],
+            ["GPU power by node", "watt", "Power drawn by each node's GPUs.", [["sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE)", "{{Hostname}}"]]],
+            ["GPU power by pod", "watt", "Power drawn by each pod's GPUs.", [[`sum by (exported_namespace, exported_pod) (DCGM_FI_DEV_POWER_USAGE{exported_pod!=""})`, "{{exported_namespace}}/{{exported_pod}}"]]],
+        ],
+    },
+];
+
+/** Where the six panels of each dashboard sit: two to a row of height 8. */
+const GRID = [{ x: 0, y: 0 }, { x: 12, y: 0 }, { x: 0, y: 8 }, { x: 12, y: 8 }, { x: 0, y: 16 }, { x: 12, y: 16 }];
 
 function rejection(name: string, args: MonitoringStackArgs, opts: pulumi.ComponentResourceOptions = { provider }): Promise<string> {
     return refusal(TYPE, name, () => new MonitoringStack(name, args, opts));
@@ -158,15 +293,40 @@ describe("MonitoringStack", () => {
         });
     });
 
-    it("installs the rules and the dashboards with the sidecar's label", () => {
+    it("installs the alert rules at the default thresholds, the GCS alert on its own PodMonitor's job", () => {
         const rule = resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "mon1-alerts");
-        assert.deepEqual(rule.inputs.spec, prometheusRuleSpec(monitoringDefaults, "monitoring/mon1-ray"));
-        assert.match((rule.inputs.spec as any).groups[2].rules[1].expr, /up\{job="monitoring\/mon1-ray", endpoint="metrics"\}/);
-        for (const d of DASHBOARDS) {
+        assert.deepEqual(rule.inputs.metadata, { name: "mon1-alerts", namespace: "monitoring" });
+        assert.deepEqual(rule.inputs.spec, DEFAULT_RULES);
+    });
+
+    it("installs the three dashboards, each in a ConfigMap with the sidecar's label, panels two to a row", () => {
+        const datasource = { type: "prometheus", uid: "prometheus" };
+        for (const d of DASHBOARD_PANELS) {
             const map = resource("kubernetes:core/v1:ConfigMap", `mon1-dashboard-${d.uid}`);
             assert.deepEqual(map.inputs.metadata, { name: `mon1-dashboard-${d.uid}`, namespace: "monitoring", labels: { grafana_dashboard: "1" } });
             assert.deepEqual(Object.keys(map.inputs.data as object), [`${d.uid}.json`]);
-            assert.deepEqual(JSON.parse((map.inputs.data as Record<string, string>)[`${d.uid}.json`]), grafanaDashboard(d));
+            assert.deepEqual(JSON.parse((map.inputs.data as Record<string, string>)[`${d.uid}.json`]), {
+                uid: d.uid,
+                title: d.title,
+                description: d.description,
+                tags: ["ray-vllm-eks"],
+                editable: false,
+                schemaVersion: 39,
+                version: 1,
+                refresh: "30s",
+                time: { from: "now-3h", to: "now" },
+                panels: d.panels.map(([title, unit, description, queries], i) => ({
+                    id: i + 1,
+                    type: "timeseries",
+                    title,
+                    description,
+                    datasource,
+                    gridPos: { h: 8, w: 12, ...GRID[i] },
+                    fieldConfig: { defaults: { unit }, overrides: [] },
+                    options: { legend: { displayMode: "list", placement: "bottom", showLegend: true }, tooltip: { mode: "multi", sort: "desc" } },
+                    targets: queries.map(([expr, legendFormat], j) => ({ refId: ["A", "B"][j], datasource, expr, legendFormat })),
+                })),
+            }, d.uid);
         }
     });
 
@@ -232,20 +392,27 @@ describe("MonitoringStack", () => {
         assert.deepEqual(warnings, []);
     });
 
-    it("puts the thresholds into the alerts, each with a for, a severity and a runbook", () => {
-        const spec = prometheusRuleSpec({ ...monitoringDefaults, errorRatioThreshold: 0.1, p99LatencySecondsThreshold: 12, queueDepthThreshold: 20, kvCacheUsageThreshold: 0.9 }, "monitoring/monitoring-ray");
-        const rules = Object.fromEntries(spec.groups.flatMap((g) => g.rules).map((r) => [r.alert, r]));
-        assert.match(rules.RayServeHighErrorRate.expr, / > 0\.1$/);
-        assert.match(rules.RayServeHighLatency.expr, / > 12000$/);
-        assert.match(rules.RayServeQueueGrowing.expr, / > 20$/);
-        assert.match(rules.VllmQueueGrowing.expr, /^sum by \(model_name\) \(ray_vllm_num_requests_waiting\) > 20 and /);
-        assert.match(rules.VllmKvCacheSaturated.expr, / > 0\.9$/);
-        assert.equal(rules.RayServeHighErrorRate.annotations.summary, "More than 10% of requests to {{ $labels.application }} fail");
-        for (const r of Object.values(rules)) {
-            assert.match(r.for, /^\d+m$/, r.alert);
-            assert.ok(["critical", "warning"].includes(r.labels.severity), r.alert);
-            assert.equal(r.annotations.runbook_url, `https://github.com/ray-vllm-eks/ray-vllm-eks/blob/main/docs/runbooks.md#${r.alert.toLowerCase()}`);
-        }
+    it("puts custom thresholds and a custom runbook page into the alerts' expressions, summaries and links", async () => {
+        const s = new MonitoringStack("mon5", {
+            namespace: "obs5", errorRatioThreshold: 0.1, p99LatencySecondsThreshold: 12.5, queueDepthThreshold: 20, kvCacheUsageThreshold: 0.875,
+            runbookBaseUrl: "https://wiki.example.com/llm/runbooks",
+        }, { provider });
+        await valueOf(s.namespace);
+        await settle();
+        const rules = (resource("kubernetes:monitoring.coreos.com/v1:PrometheusRule", "mon5-alerts").inputs.spec as { groups: { rules: any[] }[] }).groups.flatMap((g) => g.rules);
+        const byName = Object.fromEntries(rules.map((r) => [r.alert, r]));
+        assert.deepEqual(
+            ["RayServeHighErrorRate", "RayServeHighLatency", "RayServeQueueGrowing", "VllmQueueGrowing", "VllmKvCacheSaturated"].map((a) => [a, byName[a].expr, byName[a].annotations.summary]),
+            [
+                ["RayServeHighErrorRate", `sum by (application) (rate(ray_serve_num_http_error_requests_total{error_code=~"5.."}[5m])) / sum by (application) (rate(ray_serve_num_http_requests_total[5m])) > 0.1`, "More than 10% of requests to {{ $labels.application }} fail"],
+                ["RayServeHighLatency", "histogram_quantile(0.99, sum by (le, application) (rate(ray_serve_http_request_latency_ms_bucket[5m]))) > 12500", "P99 latency of {{ $labels.application }} above 12.5s"],
+                ["RayServeQueueGrowing", "sum by (application, deployment) (ray_serve_deployment_queued_queries) > 20", "Requests queue for {{ $labels.deployment }}"],
+                ["VllmQueueGrowing", "sum by (model_name) (ray_vllm_num_requests_waiting) > 20 and deriv(sum by (model_name) (ray_vllm_num_requests_waiting)[10m:1m]) >= 0", "Requests pile up in the engines of {{ $labels.model_name }}"],
+                ["VllmKvCacheSaturated", "max by (model_name) (ray_vllm_kv_cache_usage_perc) > 0.875", "The KV cache of {{ $labels.model_name }} is over 87.5% full"],
+            ],
+        );
+        assert.equal(byName.RayGcsMetricsMissing.expr, `count by (namespace, ray_io_cluster) (up{job="obs5/mon5-ray", endpoint="metrics"} == 1) unless count by (namespace, ray_io_cluster) (ray_gcs_actors_count)`);
+        assert.deepEqual(rules.map((r) => r.annotations.runbook_url), rules.map((r) => `https://wiki.example.com/llm/runbooks#${r.alert.toLowerCase()}`));
     });
 
     it("has a runbook section for every alert, at the anchor its runbook_url names", () => {

@@ -79,10 +79,20 @@ describe("policy ray-dashboard-ingress", () => {
         assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 8265 }, SAFE)), []);
     });
 
-    it("flags a dashboard ingress without each safeguard, and any ingress to other Ray ports", async () => {
+    it("flags a dashboard ingress without each safeguard, one at a time, naming only the one missing", async () => {
+        const without = (missing: string): string => `Ingress exposes the Ray dashboard (8265), where anyone who reaches it can run code, without ${missing}: add them, or use kubectl port-forward instead.`;
+        const scheme = "an internal scheme (alb.ingress.kubernetes.io/scheme: internal)";
+        const allowlist = "a source CIDR allowlist (alb.ingress.kubernetes.io/inbound-cidrs, not 0.0.0.0/0)";
+        const auth = "authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url)";
+        assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 8265 }, { ...SAFE, "alb.ingress.kubernetes.io/scheme": "internet-facing" })), [without(scheme)]);
+        assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 8265 }, { ...SAFE, "alb.ingress.kubernetes.io/inbound-cidrs": "0.0.0.0/0" })), [without(allowlist)]);
+        assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 8265 }, { ...SAFE, "alb.ingress.kubernetes.io/auth-type": "none" })), [without(auth)]);
         assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ name: "dashboard" }, { "alb.ingress.kubernetes.io/scheme": "internet-facing", "alb.ingress.kubernetes.io/inbound-cidrs": "0.0.0.0/0" })), [
-            "Ingress exposes the Ray dashboard (8265), where anyone who reaches it can run code, without an internal scheme (alb.ingress.kubernetes.io/scheme: internal), a source CIDR allowlist (alb.ingress.kubernetes.io/inbound-cidrs, not 0.0.0.0/0), authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url): add them, or use kubectl port-forward instead.",
+            without(`${scheme}, ${allowlist}, ${auth}`),
         ]);
+    });
+
+    it("flags any ingress to the other Ray-internal ports, safeguards or not", async () => {
         assert.deepEqual(await violationsOf(rayDashboardIngress, ingress({ number: 10001 }, SAFE)), [
             "Ingress routes to 10001 (the Ray client), which must never leave the cluster: remove those backends.",
         ]);

@@ -74,9 +74,10 @@ describe("baseline policies", () => {
         const nodeClass = (metadataOptions?: object) => ({ type: "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", props: { spec: metadataOptions ? { metadataOptions } : {} } });
         assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass()), []);
         assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass({ httpTokens: "required", httpPutResponseHopLimit: 1 })), []);
-        assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass({ httpTokens: "optional", httpPutResponseHopLimit: 2 })), [
-            `EC2NodeClass has metadataOptions httpTokens "optional" and httpPutResponseHopLimit 2: require IMDSv2 (httpTokens: "required") with a hop limit of 1, and give pods AWS access through EKS Pod Identity.`,
-        ]);
+        const flagged = (tokens: string, hops: number) => `EC2NodeClass has metadataOptions httpTokens "${tokens}" and httpPutResponseHopLimit ${hops}: require IMDSv2 (httpTokens: "required") with a hop limit of 1, and give pods AWS access through EKS Pod Identity.`;
+        assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass({ httpTokens: "optional", httpPutResponseHopLimit: 1 })), [flagged("optional", 1)]);
+        assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass({ httpTokens: "required", httpPutResponseHopLimit: 2 })), [flagged("required", 2)]);
+        assert.deepEqual(await violationsOf(nodesRequireImdsv2, nodeClass({ httpTokens: "optional", httpPutResponseHopLimit: 2 })), [flagged("optional", 2)]);
     });
 
     it("ray-minimum-version: flags old Ray versions and images, and ray-ml", async () => {

@@ -1,28 +1,24 @@
 /**
- * Checks Helm values against a chart's default values.yaml in ../shared/charts: Helm ignores a
- * key the chart does not read, so a misspelt or misplaced key would be silently dropped.
+ * Checks Helm values against a chart's default values.yaml, vendored in test/data/upstream/charts:
+ * Helm ignores a key the chart does not read, so a misspelt or misplaced key would be silently dropped.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { findSharedDir } from "./conformance";
+import { upstreamPath } from "./upstream";
 
-/** The folder of the upstream charts' defaults, or undefined (tests then skip with a reason). */
-export function findChartsDir(): string | undefined {
-    const shared = findSharedDir();
-    const dir = shared && path.join(shared, "charts");
-    return dir && fs.existsSync(dir) ? dir : undefined;
-}
-
-/** The charts' folder for a suite's `before` hook; without it, the suite is skipped with the reason printed. */
-export function chartsDirOrSkip(suite: Mocha.Context): string {
-    const dir = findChartsDir();
-    if (!dir) {
-        console.log("    skipped: ../shared/charts not found (set RAY_VLLM_EKS_SHARED to the folder holding charts/)");
-        suite.skip();
+/**
+ * The folder of the vendored charts, for a suite's `before` hook, after checking that each of
+ * `charts` has its Chart.yaml and values.yaml there: a missing one fails the suite, or skips it
+ * with RAY_VLLM_EKS_SKIP_UPSTREAM=1 (test/support/upstream.ts).
+ */
+export function upstreamChartsDir(ctx: Mocha.Context, charts: string[]): string {
+    for (const chart of charts) {
+        upstreamPath(ctx, "charts", chart, "Chart.yaml");
+        upstreamPath(ctx, "charts", chart, "values.yaml");
     }
-    return dir!;
+    return upstreamPath(ctx, "charts");
 }
 
 /** A chart's default values. */

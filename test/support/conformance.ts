@@ -1,9 +1,9 @@
 /**
  * Offline conformance checks for rendered Kubernetes custom resources.
  *
- * Validates objects against the upstream CustomResourceDefinitions kept in the
- * shared validation-data folder (`../shared/crds`, see its README.md). The CRD
- * files are read in place; they are never copied into this project.
+ * Validates objects against CustomResourceDefinitions: the upstream ones vendored
+ * in test/data/upstream/crds (see its README.md), or any others given as documents
+ * (the checker's own tests use small inline ones).
  *
  * What is checked, approximating what the API server does on create:
  *  - the `openAPIV3Schema` of the served version, with ajv. Unknown fields are
@@ -25,29 +25,6 @@ import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import { Environment } from "@marcbachmann/cel-js";
 import * as YAML from "yaml";
-
-/** Environment variable that points at the shared validation-data folder. */
-export const SHARED_DIR_ENV = "RAY_VLLM_EKS_SHARED";
-
-/**
- * The shared validation-data folder: `$RAY_VLLM_EKS_SHARED` if set, else the
- * `shared` folder next to the repository root when it holds `crds/`.
- */
-export function findSharedDir(): string | undefined {
-    const fromEnv = process.env[SHARED_DIR_ENV];
-    if (fromEnv) {
-        return fromEnv;
-    }
-    const sibling = path.resolve(__dirname, "../../../shared");
-    if (fs.existsSync(path.join(sibling, "crds"))) {
-        return sibling;
-    }
-    if (process.env.CI) {
-        // CI always has ../shared beside the clone: its absence there is a broken setup, not a skip.
-        throw new Error(`CI is set but ${sibling} has no crds/: the conformance tests cannot run (set ${SHARED_DIR_ENV} to the folder holding crds/ and charts/)`);
-    }
-    return undefined;
-}
 
 /** Every non-empty YAML document in a file, as plain JS values. */
 export function loadYamlDocs(file: string): any[] {
@@ -372,11 +349,12 @@ export class CrdConformance {
     private readonly rules = new Map<string, CompiledRule>();
     private readonly hasRulesMemo = new WeakMap<object, boolean>();
 
-    private constructor(private readonly crdDir: string) {}
+    /** `source`: where the CRDs come from (a folder), as messages name it. */
+    private constructor(private readonly source: string) {}
 
     /**
      * Read every CRD (`*.yaml`/`*.yml`) in `crdDir` and index each served version.
-     * Parsing the ~3.5 MB of YAML takes about a second, so instances are memoized
+     * Parsing the ~1.3 MB of YAML takes about half a second, so instances are memoized
      * per directory; schemas are compiled lazily, on first use of a kind.
      */
     static load(crdDir: string): CrdConformance {
@@ -385,36 +363,43 @@ export class CrdConformance {
         if (cached) {
             return cached;
         }
-        const self = new CrdConformance(dir);
         const files = fs
             .readdirSync(dir)
             .filter((f) => /\.ya?ml$/.test(f))
-            .sort();
-        for (const f of files) {
-            const file = path.join(dir, f);
-            for (const doc of loadYamlDocs(file)) {
-                if (doc?.kind !== "CustomResourceDefinition") {
+            .sort()
+            .map((f) => path.join(dir, f));
+        const self = CrdConformance.fromDocuments(dir, files.flatMap((file) => loadYamlDocs(file).map((doc) => ({ file, doc }))));
+        CrdConformance.loaded.set(dir, self);
+        return self;
+    }
+
+    /**
+     * Index each served version of the CustomResourceDefinitions among `docs` (other
+     * documents are ignored), each with the file it came from; `source` names them all.
+     */
+    static fromDocuments(source: string, docs: { file: string; doc: any }[]): CrdConformance {
+        const self = new CrdConformance(source);
+        for (const { file, doc } of docs) {
+            if (doc?.kind !== "CustomResourceDefinition") {
+                continue;
+            }
+            const group: string = doc.spec.group;
+            const kind: string = doc.spec.names.kind;
+            for (const v of doc.spec.versions ?? []) {
+                const schema = v.schema?.openAPIV3Schema;
+                if (!v.served || !schema) {
                     continue;
                 }
-                const group: string = doc.spec.group;
-                const kind: string = doc.spec.names.kind;
-                for (const v of doc.spec.versions ?? []) {
-                    const schema = v.schema?.openAPIV3Schema;
-                    if (!v.served || !schema) {
-                        continue;
-                    }
-                    const id = `${group}/${v.name}/${kind}`;
-                    if (self.entries.has(id)) {
-                        throw new Error(`${file}: ${id} is also defined in ${self.entries.get(id)!.file}`);
-                    }
-                    self.entries.set(id, { id, kind, file, schema });
+                const id = `${group}/${v.name}/${kind}`;
+                if (self.entries.has(id)) {
+                    throw new Error(`${file}: ${id} is also defined in ${self.entries.get(id)!.file}`);
                 }
+                self.entries.set(id, { id, kind, file, schema });
             }
         }
         if (self.entries.size === 0) {
-            throw new Error(`no CustomResourceDefinitions found in ${dir}`);
+            throw new Error(`no CustomResourceDefinitions found in ${source}`);
         }
-        CrdConformance.loaded.set(dir, self);
         return self;
     }
 
@@ -436,7 +421,7 @@ export class CrdConformance {
         const label = `${obj?.kind ?? "<no kind>"}/${obj?.metadata?.name ?? "<no name>"}`;
         const entry = this.entryFor(obj);
         if (!entry) {
-            return [`${label}: no CRD in ${this.crdDir} for apiVersion ${JSON.stringify(obj?.apiVersion)} kind ${JSON.stringify(obj?.kind)}`];
+            return [`${label}: no CRD in ${this.source} for apiVersion ${JSON.stringify(obj?.apiVersion)} kind ${JSON.stringify(obj?.kind)}`];
         }
         // JSON round trip: what is sent to the API server (drops undefined), and a
         // private copy for ajv to apply schema defaults to.

@@ -13,10 +13,11 @@
  *   name (a raw Service, one a chart renders, a RayService's `serveService`, a Ray head's
  *   `headService`, a head's `serviceType`): `ray-ports-not-exposed`, `ray-head-service-internal`,
  *   `serve-port-exposure`;
- * - an Ingress of any class (v1 or v1beta1), by backend port number or name, or KubeRay's own
- *   (`enableIngress`): `ray-dashboard-ingress`, `ray-head-service-internal`, `serve-port-exposure`;
+ * - an Ingress of any class (v1 or v1beta1), by backend port number or name, KubeRay's head or
+ *   serve Service by name, or KubeRay's own (`enableIngress`): `ray-dashboard-ingress`,
+ *   `ray-head-service-internal`, `serve-port-exposure`;
  * - a Gateway API route (HTTPRoute, GRPCRoute, TCPRoute, TLSRoute, UDPRoute, any version), by a
- *   backendRef's or a request mirror's port, or KubeRay's serve Service by name:
+ *   backendRef's or a request mirror's port, or KubeRay's head or serve Service by name:
  *   `ray-ports-not-exposed`, `serve-route-exposure` (with the Gateway it attaches to);
  * - the pod itself: a hostPort on any container port, or hostNetwork, on a Ray head or worker of
  *   any Ray kind: `ray-ports-not-exposed`;
@@ -40,6 +41,13 @@ const DASHBOARD_PORT = RAY_PORT_TABLE.dashboard.port;
 const CLIENT_PORT = RAY_PORT_TABLE.client.port;
 /** The suffix of the Service KubeRay creates for a RayService's Serve (`<name>-serve-svc`, ray-operator utils `GenerateServeServiceName`). */
 const SERVE_SERVICE_SUFFIX = "-serve-svc";
+/** The suffix of the Service KubeRay creates for a Ray head (`<name>-head-svc`, `GenerateHeadServiceName`): its ports are the head's Ray ports. */
+const HEAD_SERVICE_SUFFIX = "-head-svc";
+
+/** Whether a backend names KubeRay's head Service on a port that is not Serve's (a Ray port under another number, as a custom headService maps it). */
+function headServiceNonServe(service: string | undefined, port: ServicePort): boolean {
+    return (service ?? "").endsWith(HEAD_SERVICE_SUFFIX) && (port.port !== undefined || port.name !== undefined) && !reachesServe(port) && rayPortOf(port) === undefined;
+}
 
 type Props = Record<string, unknown>;
 interface ServicePort { port?: number; targetPort?: number | string; name?: string }
@@ -176,9 +184,12 @@ export const rayPortsNotExposed: ResourceValidationPolicy = {
         } else if (ROUTE_TYPE.test(args.type)) {
             const kind = args.type.split(":")[2];
             for (const ref of routeBackends(args.props)) {
+                const tail = ", which must never leave the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): remove the backendRef, and reach the dashboard with kubectl port-forward.";
                 const port = ref.port !== undefined && RAY_INTERNAL_PORTS[ref.port] !== undefined ? ref.port : undefined;
                 if (port !== undefined) {
-                    reportViolation(`${kind} ${ref.where} routes to ${ref.name ?? "(unnamed)"} on ${describe([port])}, which must never leave the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): remove the backendRef, and reach the dashboard with kubectl port-forward.`);
+                    reportViolation(`${kind} ${ref.where} routes to ${ref.name ?? "(unnamed)"} on ${describe([port])}${tail}`);
+                } else if (ref.kind === "Service" && headServiceNonServe(ref.name, { port: ref.port })) {
+                    reportViolation(`${kind} ${ref.where} routes to ${ref.name} on ${ref.port}, a port of KubeRay's Ray head Service (its ports are the head's Ray ports)${tail}`);
                 }
             }
             return;
@@ -259,10 +270,14 @@ export const rayDashboardIngress: ResourceValidationPolicy = {
         if (!INGRESS_TYPE.test(args.type)) {
             return;
         }
-        const ports = [...new Set(ingressBackends(args.props).map(rayPortOf).filter((p): p is number => p !== undefined))];
+        const backends = ingressBackends(args.props);
+        const ports = [...new Set(backends.map(rayPortOf).filter((p): p is number => p !== undefined))];
         const others = ports.filter((p) => p !== DASHBOARD_PORT);
         if (others.length > 0) {
             reportViolation(`Ingress routes to ${describe(others)}, which must never leave the cluster: remove those backends.`);
+        }
+        for (const b of backends.filter((x) => headServiceNonServe(x.service, x))) {
+            reportViolation(`Ingress routes to ${b.service} on ${b.port ?? b.name}, a port of KubeRay's Ray head Service (its ports are the head's Ray ports), which must never leave the cluster: remove the backend, or name the dashboard's port 8265 and add its safeguards.`);
         }
         if (!ports.includes(DASHBOARD_PORT)) {
             return;

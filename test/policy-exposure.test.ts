@@ -138,6 +138,12 @@ describe("policy ray-ports-not-exposed", () => {
             ], route(HTTP_ROUTE, rules(8000)));
         });
 
+        it("flags KubeRay's head Service by name on a port that is not a Ray number (a custom headService's); on Serve's port it passes", async () => {
+            await twins(rayPortsNotExposed, route(HTTP_ROUTE, [{ backendRefs: [{ name: "vllm-head-svc", port: 80 }] }]), [
+                `HTTPRoute spec.rules[0].backendRefs[0] routes to vllm-head-svc on 80, a port of KubeRay's Ray head Service (its ports are the head's Ray ports)${ROUTE_FIX}`,
+            ], route(HTTP_ROUTE, [{ backendRefs: [{ name: "vllm-head-svc", port: 8000 }, { name: "web", port: 80 }] }]));
+        });
+
         it("passes a route with no rules, and a backendRef with no port", async () => {
             assert.deepEqual(await violationsOf(rayPortsNotExposed, { type: HTTP_ROUTE, props: { spec: {} } }), []);
             assert.deepEqual(await violationsOf(rayPortsNotExposed, route(HTTP_ROUTE, [{ backendRefs: [{ name: "ray-head-svc" }] }])), []);
@@ -260,6 +266,9 @@ describe("policy ray-dashboard-ingress", () => {
             props: { metadata: { annotations: SAFE }, spec: { backend: { serviceName: "ray-head-svc", servicePort } } },
         });
         await twins(rayDashboardIngress, beta("client"), ["Ingress routes to 10001 (the Ray client), which must never leave the cluster: remove those backends."], beta(8000));
+        await twins(rayDashboardIngress, ingress({ name: "vllm-head-svc", port: { number: 80 } }, SAFE), [
+            "Ingress routes to vllm-head-svc on 80, a port of KubeRay's Ray head Service (its ports are the head's Ray ports), which must never leave the cluster: remove the backend, or name the dashboard's port 8265 and add its safeguards.",
+        ], ingress({ name: "vllm-head-svc", port: { name: "serve" } }, SAFE));
         const defaultBackend = (number: number): RawResource => ({ type: INGRESS, props: { metadata: { annotations: SAFE }, spec: { defaultBackend: { service: { name: "ray-head-svc", port: { number } } } } } });
         await twins(rayDashboardIngress, defaultBackend(44227), ["Ingress routes to 44227 (the Ray dashboard's metrics), which must never leave the cluster: remove those backends."], defaultBackend(8000));
     });

@@ -38,7 +38,7 @@ describe("the policy pack", () => {
         const mandatoryInDev = allPolicies.filter((p) => policySettings(p, dev).level === "mandatory").map((p) => p.name);
         assert.deepEqual(mandatoryInDev, [
             "gpu-nodepool-limit", "gpu-nodepool-taint", "gpu-instance-families", "gpu-container-limits", "gpu-budget",
-            "ray-ports-not-exposed", "ray-head-service-internal", "ray-dashboard-ingress", "serve-port-exposure",
+            "ray-ports-not-exposed", "ray-head-service-internal", "ray-dashboard-ingress", "serve-port-exposure", "serve-route-exposure",
             "no-open-security-group-rules", "eks-public-endpoint-restricted",
         ]);
     });

@@ -6,6 +6,7 @@
 /** The Pulumi type of a Karpenter NodePool declared as a raw custom resource. */
 export const NODEPOOL_TYPE = "kubernetes:karpenter.sh/v1:NodePool";
 import { GPU_RESOURCE } from "../components/gpu-nodepool/args";
+import { GpuReach, MODELLED_KEYS, nvidiaGpuReach, Requirement } from "./karpenter-gpus";
 import { RAY_KINDS } from "./ray";
 
 /** The extended resource, taint key and label of NVIDIA GPUs. */
@@ -70,20 +71,55 @@ export function requirements(nodePool: Props): { key: string; operator: string; 
 }
 
 /**
- * Whether a NodePool launches GPU nodes: it asks for GPU instances (GPU count, GPU name or
- * manufacturer, or a GPU instance family), or limits or taints `nvidia.com/gpu`.
+ * What a NodePool's nodes are bound to on the labels that decide whether they have GPUs
+ * (`MODELLED_KEYS` of policy/karpenter-gpus.ts): its requirements, and its template labels as
+ * `In [value]` (Karpenter treats them alike). Other labels are left unread, so a value on them
+ * that is unknown during preview does not stop the decision.
  */
-export function isGpuNodePool(nodePool: Props, gpuFamilies: readonly string[]): boolean {
-    const gpuRequirement = requirements(nodePool).some((r) =>
-        (r.key === "karpenter.k8s.aws/instance-gpu-count" && (r.operator === "Exists" || r.operator === "Gt" || r.operator === "Gte"))
-        || ((r.key === "karpenter.k8s.aws/instance-gpu-name" || r.key === "karpenter.k8s.aws/instance-gpu-manufacturer") && r.operator !== "DoesNotExist")
-        || (r.key === "karpenter.k8s.aws/instance-family" && r.operator === "In" && (r.values ?? []).some((f) => gpuFamilies.includes(f)))
-        || (r.key === "node.kubernetes.io/instance-type" && r.operator === "In" && (r.values ?? []).some((t) => gpuFamilies.includes(t.split(".")[0]))));
+export function gpuRequirements(nodePool: Props): Requirement[] {
+    const out: Requirement[] = [];
+    const labels = at(nodePool, "spec", "template", "metadata", "labels");
+    if (labels !== null && typeof labels === "object") {
+        for (const key of Object.keys(labels)) {
+            if (MODELLED_KEYS.includes(key)) {
+                out.push({ key, operator: "In", values: [String((labels as Props)[key])] });
+            }
+        }
+    }
+    for (const r of requirements(nodePool)) {
+        const key = at(r, "key");
+        if (typeof key === "string" && MODELLED_KEYS.includes(key)) {
+            const values = at(r, "values");
+            out.push({ key, operator: String(at(r, "operator")), ...(Array.isArray(values) ? { values: values.map(String) } : {}) });
+        }
+    }
+    return out;
+}
+
+/** The NVIDIA GPU instances a NodePool can launch (policy/karpenter-gpus.ts). */
+export function gpuReachOf(nodePool: Props): GpuReach {
+    return nvidiaGpuReach(gpuRequirements(nodePool));
+}
+
+/**
+ * Whether a NodePool launches GPU nodes: it limits or taints `nvidia.com/gpu`, or its
+ * requirements let Karpenter launch an NVIDIA GPU instance, however they spell it (instance
+ * category, family or type, GPU count, name, manufacturer or memory) or if they say nothing at
+ * all. A NodePool that is not for GPUs rules them out, for instance with
+ * `karpenter.k8s.aws/instance-gpu-count DoesNotExist` or an instance category or family list
+ * without GPU ones.
+ */
+export function isGpuNodePool(nodePool: Props): boolean {
     const limits = at(nodePool, "spec", "limits");
+    if (limits !== null && typeof limits === "object" && GPU in (limits as object)) {
+        return true;
+    }
     const taints = at(nodePool, "spec", "template", "spec", "taints");
-    return gpuRequirement
-        || (limits !== null && typeof limits === "object" && GPU in (limits as object))
-        || (Array.isArray(taints) && taints.some((t) => at(t, "key") === GPU));
+    if (Array.isArray(taints) && taints.some((t) => at(t, "key") === GPU)) {
+        return true;
+    }
+    const reach = gpuReachOf(nodePool);
+    return reach.unbounded || reach.families.length > 0;
 }
 
 /** A pod spec inside a workload, with where it sits (for messages). */

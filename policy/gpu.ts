@@ -7,26 +7,49 @@ import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } fro
 
 import { GpuDemand, gpuDemand, sumGpuDemand } from "../components/common/gpu-demand";
 import { GPU_INSTANCE_FAMILIES } from "../components/gpu-nodepool/catalog";
-import { at, containersOf, GPU, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity, requirements } from "./common";
+import { at, containersOf, GPU, gpuReachOf, gpuRequirements, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity } from "./common";
+import { GPU_COUNT, GPU_NAME, INSTANCE_TYPE, KARPENTER_NVIDIA_FAMILIES, onlyGpuInstances } from "./karpenter-gpus";
 import { mayLandIn, nameIfKnown, NODEPOOL_LABEL, nodePoolNodes } from "./scheduling";
 
 const FAMILIES = Object.keys(GPU_INSTANCE_FAMILIES);
 const mandatory: EnforcementLevel = "mandatory";
 
+/**
+ * Why a NodePool that does not say it is for GPUs still launches them, for messages: undefined
+ * when it says so (a GPU limit or taint, or requirements that admit only GPU instances).
+ */
+function launchesGpusUnsaid(nodePool: Record<string, unknown>): string | undefined {
+    const reach = gpuReachOf(nodePool);
+    if ((!reach.unbounded && reach.families.length === 0) || onlyGpuInstances(gpuRequirements(nodePool))) {
+        return undefined;
+    }
+    const all = reach.unbounded && reach.families.length === Object.keys(KARPENTER_NVIDIA_FAMILIES).length;
+    const named = reach.families.length > 0 ? `instance families ${reach.families.join(", ")}` : "";
+    const which = all ? "its requirements do not rule them out"
+        : reach.unbounded ? `${named}${named ? " and " : ""}any GPU family Karpenter adds later` : named;
+    return `NodePool can launch NVIDIA GPU instances (${which})`;
+}
+
+/** How a NodePool that is not meant for GPUs keeps them out. */
+const KEEP_GPUS_OUT = `or, if it is not meant for GPUs, keep them out with the requirement { key: "${GPU_COUNT}", operator: "DoesNotExist" }`;
+
 /** A GPU NodePool has an `nvidia.com/gpu` limit, at most `maxGpus`. */
 export const gpuNodePoolLimit: ResourceValidationPolicy = {
     name: "gpu-nodepool-limit",
-    description: "A Karpenter NodePool that launches GPU nodes has an nvidia.com/gpu limit, at most the configured maximum.",
+    description: "A Karpenter NodePool that can launch GPU nodes (however its requirements spell it, or with none) has an nvidia.com/gpu limit, at most the configured maximum.",
     enforcementLevel: mandatory,
     configSchema: { properties: { maxGpus: { type: "integer", minimum: 1, default: 64 } } },
     validateResource: (args, reportViolation) => {
-        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props, FAMILIES)) {
+        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props)) {
             return;
         }
         const { maxGpus } = args.getConfig<{ maxGpus: number }>();
         const limit = at(args.props, "spec", "limits", GPU);
         if (limit === undefined) {
-            reportViolation(`NodePool has no ${GPU} limit, so Karpenter may launch GPUs without bound: set spec.limits["${GPU}"] to the pool's GPU budget (at most ${maxGpus}).`);
+            const unsaid = launchesGpusUnsaid(args.props);
+            reportViolation(unsaid === undefined
+                ? `NodePool has no ${GPU} limit, so Karpenter may launch GPUs without bound: set spec.limits["${GPU}"] to the pool's GPU budget (at most ${maxGpus}).`
+                : `${unsaid} but has no ${GPU} limit, so Karpenter may launch GPUs without bound: set spec.limits["${GPU}"] to the pool's GPU budget (at most ${maxGpus}), ${KEEP_GPUS_OUT}.`);
             return;
         }
         const gpus = quantity(limit);
@@ -39,42 +62,48 @@ export const gpuNodePoolLimit: ResourceValidationPolicy = {
 /** A GPU NodePool taints its nodes so only GPU workloads land there. */
 export const gpuNodePoolTaint: ResourceValidationPolicy = {
     name: "gpu-nodepool-taint",
-    description: "A Karpenter NodePool that launches GPU nodes taints them nvidia.com/gpu:NoSchedule, so only GPU workloads use them.",
+    description: "A Karpenter NodePool that can launch GPU nodes (however its requirements spell it, or with none) taints them nvidia.com/gpu:NoSchedule, so only GPU workloads use them.",
     enforcementLevel: mandatory,
     validateResource: (args, reportViolation) => {
-        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props, FAMILIES)) {
+        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props)) {
             return;
         }
         const taints = at(args.props, "spec", "template", "spec", "taints");
         const tainted = Array.isArray(taints) && taints.some((t) => at(t, "key") === GPU && at(t, "effect") === "NoSchedule");
         if (!tainted) {
-            reportViolation(`NodePool's GPU nodes are not tainted: add { key: "${GPU}", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`);
+            const taint = `{ key: "${GPU}", value: "true", effect: "NoSchedule" }`;
+            const unsaid = launchesGpusUnsaid(args.props);
+            reportViolation(unsaid === undefined
+                ? `NodePool's GPU nodes are not tainted: add ${taint} to spec.template.spec.taints so CPU pods cannot occupy them.`
+                : `${unsaid} but does not taint its nodes: add ${taint} to spec.template.spec.taints so CPU pods cannot occupy GPU nodes, ${KEEP_GPUS_OUT}.`);
         }
     },
 };
 
-/** A GPU NodePool launches only the allowed instance families. */
+/**
+ * A GPU NodePool launches only the allowed instance families. Any bound that leaves only allowed
+ * families will do: instance families, instance types, GPU names, categories, or a mix.
+ */
 export const gpuInstanceFamilies: ResourceValidationPolicy = {
     name: "gpu-instance-families",
-    description: "A Karpenter NodePool that launches GPU nodes restricts them to the allowed instance families.",
+    description: "A Karpenter NodePool that can launch GPU nodes bounds them to the allowed instance families (by instance family, instance type, GPU name or any other requirement that leaves only those).",
     enforcementLevel: mandatory,
     configSchema: { properties: { allowedFamilies: { type: "array", items: { type: "string" }, default: FAMILIES } } },
     validateResource: (args, reportViolation) => {
-        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props, FAMILIES)) {
+        if (args.type !== NODEPOOL_TYPE || !isGpuNodePool(args.props)) {
             return;
         }
         const { allowedFamilies } = args.getConfig<{ allowedFamilies: string[] }>();
-        const reqs = requirements(args.props);
-        const families = reqs.find((r) => r.key === "karpenter.k8s.aws/instance-family" && r.operator === "In")?.values;
-        const types = reqs.find((r) => r.key === "node.kubernetes.io/instance-type" && r.operator === "In")?.values;
-        const chosen = families ?? types?.map((t) => t.split(".")[0]);
-        if (chosen === undefined) {
-            reportViolation(`NodePool does not restrict instance families: add a requirement on karpenter.k8s.aws/instance-family with operator In and values from ${JSON.stringify(allowedFamilies)}.`);
+        const reach = gpuReachOf(args.props);
+        const bounds = `a requirement with operator In on karpenter.k8s.aws/instance-family, ${INSTANCE_TYPE} or ${GPU_NAME}`;
+        if (reach.unbounded) {
+            const keepOut = launchesGpusUnsaid(args.props) === undefined ? "" : `, ${KEEP_GPUS_OUT}`;
+            reportViolation(`NodePool does not bound which GPU instance families Karpenter may launch for it (families it does not name, new ones included, would do): add ${bounds} that leaves only ${JSON.stringify(allowedFamilies)}${keepOut}.`);
             return;
         }
-        const denied = [...new Set(chosen.filter((f) => !allowedFamilies.includes(f)))];
+        const denied = reach.families.filter((f) => !allowedFamilies.includes(f));
         if (denied.length > 0) {
-            reportViolation(`NodePool allows instance families ${JSON.stringify(denied)}, which are not allowed: use ${JSON.stringify(allowedFamilies)}, or add them to this policy's allowedFamilies.`);
+            reportViolation(`NodePool can launch GPU instances of families ${JSON.stringify(denied)}, which are not allowed: bound it to ${JSON.stringify(allowedFamilies)} (${bounds}), or add them to this policy's allowedFamilies.`);
         }
     },
 };
@@ -219,7 +248,7 @@ function rayServiceGpuGroups(r: StackResource): { upgradeStrategy?: string; grou
  * against each, since nothing keeps it to one.
  */
 export function gpuBudgetOf(resources: StackResource[]): GpuBudget {
-    const nodePools = resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props, FAMILIES))
+    const nodePools = resources.filter((r) => r.type === NODEPOOL_TYPE && isGpuNodePool(r.props))
         .map((r) => ({ r, name: nameOf(r, false), nodes: nodePoolNodes(r.props) }));
     const groups: GpuGroupPlacement[] = [];
     const services: GpuDemand[] = [];

@@ -4,5 +4,6 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { baselinePolicies } from "./baseline";
 import { exposurePolicies } from "./exposure";
 import { gpuPolicies } from "./gpu";
+import { helmPolicies } from "./helm";
 
-export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies, ...exposurePolicies, ...baselinePolicies];
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...gpuPolicies, ...exposurePolicies, ...helmPolicies, ...baselinePolicies];

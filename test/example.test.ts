@@ -23,7 +23,7 @@ describe("examples/add-a-model: a team's stack that imports the package and adds
     it("plans with exit 0 and passes the policy pack", () => {
         assert.equal(run.code, 0, run.stderr + run.stdout);
         assert.match(run.stdout, /^offline plan of team-a-llm \(stack dev\), program examples\/add-a-model\/index\.ts\n/);
-        assert.match(run.stdout, /\nGPU budget: no GPU NodePool in this stack \(the cluster's NodePools must hold them\); the RayServices need at most 2 \(4 during NewCluster upgrades\); idle GPU floor 0 \(GPUs that stay up with no traffic\)\nserving capacity: team-a-qwen-7b on g6e\.xlarge \(L40S, tp 1\): 24\.5 GiB KV cache per GPU = 459,488 tokens = 56\.09 sequences of 8192 tokens; max_ongoing_requests 224, target 150\npolicy pack: 19 policies, no violations\npolicy pack, real engine's view: 19 policies, no violations\n$/);
+        assert.match(run.stdout, /\nGPU budget: no GPU NodePool in this stack \(the cluster's NodePools must hold them\); the RayServices need at most 2 \(4 during NewCluster upgrades\); idle GPU floor 0 \(GPUs that stay up with no traffic\)\nserving capacity: team-a-qwen-7b on g6e\.xlarge \(L40S, tp 1\): 24\.5 GiB KV cache per GPU = 459,488 tokens = 56\.09 sequences of 8192 tokens; max_ongoing_requests 224, target 150\npolicy pack: 21 policies, no violations\npolicy pack, real engine's view: 21 policies, no violations\n$/);
     });
 
     it("reads the platform stack, deploys through its kubeconfig, and creates only the team's service", () => {

@@ -192,7 +192,7 @@ describe("the offline plan (npm run plan)", () => {
             "plan.json",
         ]);
         // dev relaxes the baseline to advisory (policy/config/dev.json), and violates nothing.
-        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 0 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-inference: limit 4 GPUs; needs at most 2 \(4 during NewCluster upgrades\): fits; idle floor 0; from llm\/vllm's g6-2xlarge\nserving capacity: qwen3-8b on g6\.2xlarge \(L4, tp 1\): 3\.4 GiB KV cache per GPU = 24,464 tokens = 2\.99 sequences of 8192 tokens; max_ongoing_requests 11, target 8\npolicy pack \(config policy\/config\/dev\.json\): 19 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 19 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
+        assert.match(devA.stdout, /\/manifests\/ \(18 Kubernetes objects\)\nGPU budget: the GPU NodePools allow 4 GPUs; the RayServices need at most 2 \(4 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 0 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-inference: limit 4 GPUs; needs at most 2 \(4 during NewCluster upgrades\): fits; idle floor 0; from llm\/vllm's g6-2xlarge\nserving capacity: qwen3-8b on g6\.2xlarge \(L4, tp 1\): 3\.4 GiB KV cache per GPU = 24,464 tokens = 2\.99 sequences of 8192 tokens; max_ongoing_requests 11, target 8\npolicy pack \(config policy\/config\/dev\.json\): 21 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/dev\.json\): 21 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/);
         assert.equal(
             fs.readFileSync(path.join(out("dev-a"), "manifests/core_v1_Namespace_kuberay-system.yaml"), "utf8"),
             "apiVersion: v1\nkind: Namespace\nmetadata:\n  labels:\n    app.kubernetes.io/part-of: kuberay\n  name: kuberay-system\n",
@@ -273,9 +273,9 @@ describe("the offline plan (npm run plan)", () => {
         ];
         // The plan as recorded, then the real engine's view (the same: the fixture has no remote component).
         assert.deepEqual(violation.stdout.split("\n").slice(-7), [
-            "policy pack: 19 policies, 2 violations (2 mandatory)",
+            "policy pack: 21 policies, 2 violations (2 mandatory)",
             ...found,
-            "policy pack, real engine's view: 19 policies, 2 violations (2 mandatory)",
+            "policy pack, real engine's view: 21 policies, 2 violations (2 mandatory)",
             ...found,
             "",
         ]);
@@ -284,16 +284,16 @@ describe("the offline plan (npm run plan)", () => {
 
     it("exits 0 once the same program is compliant", () => {
         assert.equal(compliant.code, 0, compliant.stderr);
-        assert.match(compliant.stdout, /\npolicy pack: 19 policies, no violations\npolicy pack, real engine's view: 19 policies, no violations\n$/);
+        assert.match(compliant.stdout, /\npolicy pack: 21 policies, no violations\npolicy pack, real engine's view: 21 policies, no violations\n$/);
     });
 
     it("takes enforcement levels from --policy-config: advisory is printed, disabled is skipped", () => {
         assert.equal(relaxed.code, 0, relaxed.stderr);
         const advisory = `  [advisory] gpu-nodepool-limit: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`;
         assert.deepEqual(relaxed.stdout.split("\n").slice(-5), [
-            "policy pack (config test/fixtures/policy-violation/advisory.json): 19 policies, 1 violation (0 mandatory)",
+            "policy pack (config test/fixtures/policy-violation/advisory.json): 21 policies, 1 violation (0 mandatory)",
             advisory,
-            "policy pack, real engine's view (config test/fixtures/policy-violation/advisory.json): 19 policies, 1 violation (0 mandatory)",
+            "policy pack, real engine's view (config test/fixtures/policy-violation/advisory.json): 21 policies, 1 violation (0 mandatory)",
             advisory,
             "",
         ]);

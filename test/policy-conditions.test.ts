@@ -63,12 +63,15 @@ describe("policy conditions at their boundaries, and with the field missing", ()
             assert.deepEqual(await each(["lots", "500m"], (l) => violationsOf(gpuNodePoolLimit, pool(l))), [["lots", [outside("lots", 64)]], ["500m", [outside("500m", 64)]]]);
         });
 
-        it("flags a GPU pool without limits at all, and ignores a pool that is not a GPU pool", async () => {
+        it("flags a GPU pool without limits at all, and a pool that does not rule GPUs out; ignores one that does", async () => {
             assert.deepEqual(await violationsOf(gpuNodePoolLimit, nodePool({ requirements: [G6] })), [
                 `NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
             ]);
-            assert.deepEqual(await violationsOf(gpuNodePoolLimit, nodePool({ limits: { cpu: "1000" } })), [], "no GPU requirement, limit or taint: a CPU pool");
-            assert.deepEqual(await violationsOf(gpuNodePoolLimit, { type: NODEPOOL, props: {} }), [], "no spec at all");
+            assert.deepEqual(await violationsOf(gpuNodePoolLimit, nodePool({ limits: { cpu: "1000" } })), [
+                `NodePool can launch NVIDIA GPU instances (its requirements do not rule them out) but has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64), or, if it is not meant for GPUs, keep them out with the requirement { key: "karpenter.k8s.aws/instance-gpu-count", operator: "DoesNotExist" }.`,
+            ], "no instance restriction: Karpenter may pick a GPU instance");
+            assert.deepEqual(await violationsOf(gpuNodePoolLimit, nodePool({ limits: { cpu: "1000" }, requirements: [{ key: "karpenter.k8s.aws/instance-gpu-count", operator: "DoesNotExist" }] })), [], "GPUs ruled out: a CPU pool");
+            assert.deepEqual((await violationsOf(gpuNodePoolLimit, { type: NODEPOOL, props: {} })).length, 1, "no spec at all: no restriction either, so it can launch GPUs");
         });
     });
 
@@ -92,19 +95,21 @@ describe("policy conditions at their boundaries, and with the field missing", ()
 
     describe("gpu-instance-families", () => {
         const pool = (requirements?: object[]) => nodePool({ limits: { "nvidia.com/gpu": "8" }, requirements, taints: [TAINT] });
-        const unrestricted = (allowed: string) => `NodePool does not restrict instance families: add a requirement on karpenter.k8s.aws/instance-family with operator In and values from ${allowed}.`;
+        const unrestricted = (allowed: string) => `NodePool does not bound which GPU instance families Karpenter may launch for it (families it does not name, new ones included, would do): add a requirement with operator In on karpenter.k8s.aws/instance-family, node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-gpu-name that leaves only ${allowed}.`;
 
         it("takes families all allowed, and reads them from instance types when no family is given", async () => {
             assert.deepEqual(await violationsOf(gpuInstanceFamilies, pool([{ key: "karpenter.k8s.aws/instance-family", operator: "In", values: ["g6", "g6e"] }]), { allowedFamilies: ["g6", "g6e"] }), []);
             assert.deepEqual(await violationsOf(gpuInstanceFamilies, pool([{ key: "node.kubernetes.io/instance-type", operator: "In", values: ["g6.xlarge", "p5.48xlarge"] }]), { allowedFamilies: ["g6"] }), [
-                `NodePool allows instance families ["p5"], which are not allowed: use ["g6"], or add them to this policy's allowedFamilies.`,
+                `NodePool can launch GPU instances of families ["p5"], which are not allowed: bound it to ["g6"] (a requirement with operator In on karpenter.k8s.aws/instance-family, node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-gpu-name), or add them to this policy's allowedFamilies.`,
             ]);
         });
 
         it("flags a pool whose families are excluded (NotIn) rather than listed, or not named at all", async () => {
             const notIn = pool([{ key: "karpenter.k8s.aws/instance-family", operator: "NotIn", values: ["p5"] }, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] }]);
             assert.deepEqual(await violationsOf(gpuInstanceFamilies, notIn, { allowedFamilies: ["g6"] }), [unrestricted(`["g6"]`)]);
-            assert.deepEqual(await violationsOf(gpuInstanceFamilies, pool(undefined)), [unrestricted(`["g5","g6","g6e","p4d","p4de","p5","p5e","p5en"]`)]);
+            assert.deepEqual(await violationsOf(gpuInstanceFamilies, pool(undefined)), [
+                `NodePool does not bound which GPU instance families Karpenter may launch for it (families it does not name, new ones included, would do): add a requirement with operator In on karpenter.k8s.aws/instance-family, node.kubernetes.io/instance-type or karpenter.k8s.aws/instance-gpu-name that leaves only ["g5","g6","g6e","p4d","p4de","p5","p5e","p5en"], or, if it is not meant for GPUs, keep them out with the requirement { key: "karpenter.k8s.aws/instance-gpu-count", operator: "DoesNotExist" }.`,
+            ]);
         });
     });
 
@@ -183,13 +188,13 @@ describe("policy conditions at their boundaries, and with the field missing", ()
         const ingress = (annotations: Record<string, string> | undefined, spec: object = { defaultBackend: { service: { name: "head", port: { number: 8265 } } } }) =>
             ({ type: "kubernetes:networking.k8s.io/v1:Ingress", props: { metadata: { name: "dash", ...(annotations ? { annotations } : {}) }, spec } });
         const without = (missing: string): string => `Ingress exposes the Ray dashboard (8265), where anyone who reaches it can run code, without ${missing}: add them, or use kubectl port-forward instead.`;
-        const allowlist = "a source CIDR allowlist (alb.ingress.kubernetes.io/inbound-cidrs, not 0.0.0.0/0)";
+        const allowlist = (why: string) => `a source CIDR allowlist (alb.ingress.kubernetes.io/inbound-cidrs${why})`;
 
         it("refuses an allowlist with an open CIDR among others, or nothing but commas; takes a list with spaces", async () => {
             assert.deepEqual(await each(["10.0.0.0/8, 0.0.0.0/0", "10.0.0.0/8,::/0", " , ", "10.0.0.0/8, 192.168.0.0/16"], (cidrs) => violationsOf(rayDashboardIngress, ingress({ ...SAFE, "alb.ingress.kubernetes.io/inbound-cidrs": cidrs }))), [
-                ["10.0.0.0/8, 0.0.0.0/0", [without(allowlist)]],
-                ["10.0.0.0/8,::/0", [without(allowlist)]],
-                [" , ", [without(allowlist)]],
+                ["10.0.0.0/8, 0.0.0.0/0", [without(allowlist(" admits 0.0.0.0/0"))]],
+                ["10.0.0.0/8,::/0", [without(allowlist(" admits ::/0"))]],
+                [" , ", [without(allowlist("; unset, the load balancer admits 0.0.0.0/0"))]],
                 ["10.0.0.0/8, 192.168.0.0/16", []],
             ]);
         });
@@ -202,7 +207,7 @@ describe("policy conditions at their boundaries, and with the field missing", ()
 
         it("flags every safeguard when there are no annotations, and checks the default backend too", async () => {
             assert.deepEqual(await violationsOf(rayDashboardIngress, ingress(undefined)), [
-                without(`an internal scheme (alb.ingress.kubernetes.io/scheme: internal), ${allowlist}, authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url)`),
+                without(`an internal scheme (alb.ingress.kubernetes.io/scheme: internal), ${allowlist("; unset, the load balancer admits 0.0.0.0/0")}, authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url)`),
             ]);
         });
 
@@ -218,6 +223,7 @@ describe("policy conditions at their boundaries, and with the field missing", ()
         const problem = (...problems: string[]) => `Service exposes Serve's port 8000 but ${problems.join(" and ")}: use an internal load balancer (aws-load-balancer-scheme: internal) or source ranges, with an ACM certificate for TLS.`;
         const OPEN = "it is internet-facing with no loadBalancerSourceRanges allowlist";
         const PLAIN = "it does not terminate TLS (no service.beta.kubernetes.io/aws-load-balancer-ssl-cert)";
+        const NODE_PORT = "it is of type NodePort, which puts it on every node's address (or those IPs) with no load balancer to hold an allowlist or terminate TLS";
 
         it("needs TLS even on an internal or allowlisted load balancer", async () => {
             assert.deepEqual(await violationsOf(servePortExposure, service({ type: "LoadBalancer", ports: [{ port: 8000 }] }, { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" })), [problem(PLAIN)]);
@@ -233,13 +239,13 @@ describe("policy conditions at their boundaries, and with the field missing", ()
                 { ranges: undefined, internal: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" } },
             ];
             assert.deepEqual(await each(cases, (c) => violationsOf(servePortExposure, service({ type: "LoadBalancer", ...(c.ranges ? { loadBalancerSourceRanges: c.ranges } : {}), ports: [{ port: 8000 }] }, { ...TLS, ...c.internal }))).then((r) => r.map(([, v]) => v)), [
-                [problem(OPEN)], [problem(OPEN)], [problem(OPEN)], [], [problem(OPEN)],
+                [problem(OPEN)], [problem(OPEN)], [problem("it is internet-facing and its loadBalancerSourceRanges admit ::/0")], [], [problem(OPEN)],
             ]);
         });
 
         it("recognises Serve's port by target port, by the name serve or serve-*, on node ports too", async () => {
             assert.deepEqual(await each([{ port: 443, targetPort: 8000 }, { port: 443, targetPort: "serve" }, { name: "serve-https", port: 443 }, { name: "http", port: 80 }], (p) => violationsOf(servePortExposure, service({ type: "NodePort", ports: [p] }))).then((r) => r.map(([, v]) => v)), [
-                [problem(OPEN, PLAIN)], [problem(OPEN, PLAIN)], [problem(OPEN, PLAIN)], [],
+                [problem(NODE_PORT)], [problem(NODE_PORT)], [problem(NODE_PORT)], [],
             ]);
         });
 
@@ -278,7 +284,7 @@ describe("policy conditions at their boundaries, and with the field missing", ()
                 { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24", "::/0"] },
                 { endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] },
                 { endpointPublicAccess: false, publicAccessCidrs: ["0.0.0.0/0"] },
-            ], (c) => violationsOf(eksPublicEndpointRestricted, cluster(c))).then((r) => r.map(([, v]) => v)), [[open], [open], [open], [], []]);
+            ], (c) => violationsOf(eksPublicEndpointRestricted, cluster(c))).then((r) => r.map(([, v]) => v)), [[open], [open], [open.replace("0.0.0.0/0", "::/0")], [], []]);
         });
 
         it("leaves an eks:index:Cluster without inputs to its children", async () => {

@@ -149,6 +149,19 @@ describe("policy gpu-budget", () => {
         ]);
     });
 
+    it("counts a general-purpose pool that never says GPU as a pool the groups can land in: Karpenter can launch GPU instances for them there", async () => {
+        const general = (requirements: object[], limit?: string) => nodePool("general", limit, { requirements, taints: [] });
+        const open = [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }];
+        const stack = [rayService("chat", [{ gpus: 1, max: 2 }]), nodePool("gpu", "4"), general(open, "2")];
+        assert.deepEqual(gpuBudgetOf(stack).groups.map((g) => [g.group, g.pools]), [["gpu", ["gpu", "general"]]]);
+        assert.deepEqual(await stackViolationsOf(gpuBudget, stack), [
+            `general: NodePool general allows 2 GPUs, but the RayService GPU groups that can land in it may need 4 at once (serving/chat's worker group gpu: up to 2 pods × 1 GPU, × 2 during NewCluster upgrades; it can also land in NodePool gpu and counts in full against each): raise this NodePool's spec.limits["nvidia.com/gpu"] to at least 4, lower that group's maxReplicas, use upgradeStrategy None, or pin a group to one NodePool (nodeSelector karpenter.sh/nodepool).`,
+        ]);
+        const cpuOnly = [rayService("chat", [{ gpus: 1, max: 2 }]), nodePool("gpu", "4"), general([...open, { key: "karpenter.k8s.aws/instance-gpu-count", operator: "DoesNotExist" }])];
+        assert.deepEqual(gpuBudgetOf(cpuOnly).groups.map((g) => [g.group, g.pools]), [["gpu", ["gpu"]]]);
+        assert.deepEqual(await stackViolationsOf(gpuBudget, cpuOnly), []);
+    });
+
     it("sums several RayServices in one pool, each with its own upgrade strategy", async () => {
         const stack = [rayService("chat", [{ gpus: 4, max: 1 }]), rayService("batch", [{ name: "big", gpus: 2, max: 2 }], { strategy: "None" }), nodePool("gpu", "10", { requirements: [] })];
         assert.deepEqual(gpuBudgetOf(stack).pools[0].demand, { maxGpus: 8, idleGpus: 0, upgradeGpus: 12 });

@@ -40,6 +40,7 @@ describe("the policy pack", () => {
             "gpu-nodepool-limit", "gpu-nodepool-taint", "gpu-instance-families", "gpu-container-limits", "gpu-budget",
             "ray-ports-not-exposed", "ray-head-service-internal", "ray-dashboard-ingress", "serve-port-exposure", "serve-route-exposure",
             "no-open-security-group-rules", "eks-public-endpoint-restricted",
+            "helm-values-exposure", "monitoring-ui-exposure",
         ]);
     });
 

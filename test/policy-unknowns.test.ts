@@ -37,6 +37,12 @@ const PREVIEW: Record<string, { type: string; props: Record<string, unknown> }[]
         { type: "aws:eks/nodeGroup:NodeGroup", props: { launchTemplate: unknownObjectValue } },
         { type: "eks:index:ManagedNodeGroup", props: { launchTemplate: unknownObjectValue } },
     ],
+    "helm-values-exposure": [
+        { type: "kubernetes:helm.sh/v3:Release", props: { chart: "kube-prometheus-stack", values: unknownObjectValue } },
+        { type: "kubernetes:helm.sh/v3:Release", props: { chart: "grafana", values: { service: { type: "LoadBalancer" }, "grafana.ini": unknownObjectValue } } },
+        { type: "kubernetes:helm.sh/v4:Chart", props: { chart: unknownStringValue, values: { service: { type: "LoadBalancer" } } } },
+        { type: "kubernetes:helm.sh/v3:Release", props: { chart: "kuberay-apiserver", values: { service: { type: "NodePort" }, security: unknownObjectValue } } },
+    ],
     "ray-minimum-version": [{ type: "kubernetes:ray.io/v1:RayService", props: { spec: { rayClusterConfig: { rayVersion: unknownStringValue } } } }],
     "no-latest-image-tags": [{ type: "kubernetes:apps/v1:Deployment", props: { spec: { template: { spec: { containers: [{ name: "app", image: unknownStringValue }] } } } } }],
     "no-literal-secrets-in-env": [{ type: "kubernetes:apps/v1:Deployment", props: { spec: { template: { spec: { containers: [{ name: "app", env: unknownArrayValue }] } } } } }],

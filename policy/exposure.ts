@@ -6,12 +6,11 @@
  * may be, only through an internal or allowlisted load balancer with TLS. The ports come from
  * `./ray` (`RAY_PORT_TABLE`).
  */
-import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 
 import { at, componentInputs, withoutInputs } from "./common";
 import { RAY_KINDS, RAY_PORT_TABLE } from "./ray";
+import { aws, k8s } from "./resource-types";
 
 const mandatory = "mandatory" as const;
 

@@ -5,9 +5,9 @@
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { GpuDemand, gpuDemand, sumGpuDemand } from "../components/common/gpu-demand";
-import { GPU_INSTANCE_FAMILIES } from "../components/gpu-nodepool/catalog";
+import { GPU_INSTANCE_FAMILIES } from "./catalog";
 import { at, containersOf, GPU, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity, requirements } from "./common";
+import { GpuDemand, gpuDemand, sumGpuDemand } from "./gpu-demand";
 import { mayLandIn, nameIfKnown, NODEPOOL_LABEL, nodePoolNodes } from "./scheduling";
 
 const FAMILIES = Object.keys(GPU_INSTANCE_FAMILIES);

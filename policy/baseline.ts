@@ -5,10 +5,9 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { compareVersions } from "../components/common/validation";
-import { MIN_RAY_VERSION } from "../components/vllm-service/args";
 import { at, componentInputs, containersIn, withoutInputs } from "./common";
 import { RAY_KINDS } from "./ray";
+import { compareVersions, MIN_RAY_VERSION } from "./shared";
 
 const mandatory = "mandatory" as const;
 

@@ -5,9 +5,9 @@
 
 /** The Pulumi type of a Karpenter NodePool declared as a raw custom resource. */
 export const NODEPOOL_TYPE = "kubernetes:karpenter.sh/v1:NodePool";
-import { GPU_RESOURCE } from "../components/gpu-nodepool/args";
 import { GpuReach, MODELLED_KEYS, nvidiaGpuReach, Requirement } from "./karpenter-gpus";
 import { RAY_KINDS } from "./ray";
+import { GPU_RESOURCE } from "./shared";
 
 /** The extended resource, taint key and label of NVIDIA GPUs. */
 export const GPU = GPU_RESOURCE;

@@ -5,9 +5,9 @@
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { GpuDemand, gpuDemand, sumGpuDemand } from "../components/common/gpu-demand";
-import { GPU_INSTANCE_FAMILIES } from "../components/gpu-nodepool/catalog";
+import { GPU_INSTANCE_FAMILIES } from "./catalog";
 import { at, containersOf, GPU, gpuReachOf, gpuRequirements, gpusOf, isGpuNodePool, NODEPOOL_TYPE, podSpecsOf, quantity } from "./common";
+import { GpuDemand, gpuDemand, sumGpuDemand } from "./gpu-demand";
 import { GPU_COUNT, GPU_NAME, INSTANCE_TYPE, KARPENTER_NVIDIA_FAMILIES, onlyGpuInstances } from "./karpenter-gpus";
 import { mayLandIn, nameIfKnown, NODEPOOL_LABEL, nodePoolNodes } from "./scheduling";
 

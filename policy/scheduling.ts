@@ -11,7 +11,7 @@
  * actual instance types (a pod selecting g6.xlarge does not land in a g6e-only pool); otherwise
  * each label is checked on its own, which can only say "may land" more often (conservative).
  */
-import { GPU_INSTANCE_FAMILIES, instanceSizeOf } from "../components/gpu-nodepool/catalog";
+import { GPU_INSTANCE_FAMILIES, instanceSizeOf } from "./catalog";
 import { at } from "./common";
 
 type Props = Record<string, unknown>;

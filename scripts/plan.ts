@@ -6,10 +6,12 @@
  *   npm run plan -- <env>                       # programs/<env> as stack <env>
  *   npm run plan -- --program <path> [--stack <name>] [--config key=value ...]
  *                   [--policy-config <file>] [--out <dir>]
+ *   ... --format github                         # the findings as GitHub Actions annotations too
  *
  * plan.json holds each resource (type, name, parent, provider, dependencies, the options the
- * program set, inputs) and `destroyOrder`: the steps in which `pulumi destroy` would delete them
- * (scripts/plan/destroy.ts).
+ * program set, inputs, where the program constructed it), `destroyOrder`: the steps in which
+ * `pulumi destroy` would delete them (scripts/plan/destroy.ts), and `findings`: every finding of
+ * the policy pack (scripts/plan/findings.ts).
  *
  * The policy pack runs twice: over the plan as recorded, and over the real engine's view of it
  * (scripts/plan/real-engine.ts: remote components as their providers register them, with their
@@ -23,8 +25,10 @@ import * as path from "path";
 
 import { environments, loadPolicyConfig, MOCKS_ERROR_PREFIX, PlanUsageError, Program, resolveProgram, ROOT } from "./plan/project";
 
-const USAGE = `usage: npm run plan -- <env>
-       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
+const USAGE = `usage: npm run plan -- <env> [--format text|github]
+       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]`;
+
+const FORMATS = ["text", "github"] as const;
 
 interface Options {
     env?: string;
@@ -33,10 +37,12 @@ interface Options {
     config: string[];
     policyConfig?: string;
     out?: string;
+    /** "github": the pack's findings are printed as GitHub Actions annotations too. */
+    format: (typeof FORMATS)[number];
 }
 
 function parseArgs(argv: string[]): Options {
-    const o: Options = { config: [] };
+    const o: Options = { config: [], format: "text" };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = (): string => {
@@ -52,6 +58,14 @@ function parseArgs(argv: string[]): Options {
             case "--config": case "-c": o.config.push(value()); break;
             case "--policy-config": o.policyConfig = value(); break;
             case "--out": o.out = value(); break;
+            case "--format": {
+                const format = value();
+                if (!(FORMATS as readonly string[]).includes(format)) {
+                    throw new PlanUsageError(`--format ${JSON.stringify(format)} is not a format: use text (the default) or github (the findings as GitHub Actions annotations too).`);
+                }
+                o.format = format as Options["format"];
+                break;
+            }
             case "--help": case "-h": throw new PlanUsageError(USAGE);
             default:
                 if (arg.startsWith("-") || o.env !== undefined) {
@@ -97,7 +111,25 @@ async function main(argv: string[]): Promise<number> {
     if (clashes.length > 0) {
         throw new ProgramError(clashes.join("\n"));
     }
-    writePlan(plan, out);
+    // The policy pack, over the plan as recorded (remote components with their inputs), then as
+    // `pulumi preview` sends it to the analyzer (remote components without inputs, and their
+    // providers' children); plan.json records every finding of both.
+    const { allPolicies } = await import("../policy/policies");
+    const { evaluatePolicies } = await import("./plan/policies");
+    const { realEngineNotes, realEngineView } = await import("./plan/real-engine");
+    const { findingsOf, githubAnnotations } = await import("./plan/findings");
+    const configNote = policyConfigFile ? ` (config ${path.relative(process.cwd(), policyConfigFile)})` : "";
+    const views = [
+        { view: "recorded" as const, label: `policy pack${configNote}`, plan, notes: [] as string[] },
+        { view: "real-engine" as const, label: `policy pack, real engine's view${configNote}`, plan: realEngineView(plan), notes: realEngineNotes(plan) },
+    ];
+    const evaluated = [];
+    for (const view of views) {
+        const violations = await evaluatePolicies(view.plan, allPolicies, policyConfig);
+        evaluated.push({ ...view, violations, findings: findingsOf(view.view, violations, view.plan.resources) });
+    }
+    const findings = evaluated.flatMap((v) => v.findings);
+    writePlan(plan, out, findings);
     const rel = path.relative(process.cwd(), out) || ".";
     console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
     console.log(summarize(plan));
@@ -111,28 +143,20 @@ async function main(argv: string[]): Promise<number> {
     const { servingCapacityLines } = await import("./plan/capacity");
     servingCapacityLines(plan.resources).forEach((line) => console.log(line));
 
-    const { allPolicies } = await import("../policy/policies");
-    const { evaluatePolicies } = await import("./plan/policies");
-    const { realEngineNotes, realEngineView } = await import("./plan/real-engine");
-    const configNote = policyConfigFile ? ` (config ${path.relative(process.cwd(), policyConfigFile)})` : "";
-    // The plan as recorded (remote components with their inputs), then as `pulumi preview` sends it
-    // to the analyzer (remote components without inputs, and their providers' children).
-    const views = [
-        { label: `policy pack${configNote}`, plan, notes: [] as string[] },
-        { label: `policy pack, real engine's view${configNote}`, plan: realEngineView(plan), notes: realEngineNotes(plan) },
-    ];
     let mandatory = 0;
-    for (const view of views) {
-        const violations = await evaluatePolicies(view.plan, allPolicies, policyConfig);
+    for (const { label, violations, notes } of evaluated) {
         const count = violations.filter((v) => v.enforcementLevel === "mandatory").length;
         mandatory += count;
-        console.log(`${view.label}: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${count} mandatory)`}`);
+        console.log(`${label}: ${allPolicies.length} policies, ${violations.length === 0 ? "no violations" : `${violations.length} violation${violations.length === 1 ? "" : "s"} (${count} mandatory)`}`);
         for (const v of violations) {
             console.log(`  [${v.enforcementLevel}] ${v.policy}: ${v.resource}: ${v.message}`);
         }
-        for (const note of view.notes) {
+        for (const note of notes) {
             console.log(`  note: ${note}`);
         }
+    }
+    if (o.format === "github") {
+        githubAnnotations(findings).forEach((line) => console.log(line));
     }
     return mandatory > 0 ? 1 : 0;
 }

@@ -34,6 +34,16 @@ function transpile(source, filename) {
     }).outputText;
 }
 
+/**
+ * The JavaScript each .ts file compiled to, inline source map included, by file name. Node maps
+ * stack traces through it only when it compiles the module itself, which v8-compile-cache (the
+ * plan's) replaces: scripts/plan/engine.ts maps the SDK's source positions with it instead.
+ */
+const compiled = new Map();
+
+/** The JavaScript a .ts file this loader compiled became, or undefined. */
+exports.compiledTypeScript = (filename) => compiled.get(filename);
+
 require.extensions[".ts"] = function loadTypeScript(module, filename) {
     const source = fs.readFileSync(filename, "utf8");
     const key = crypto.createHash("sha256").update(`${typescriptVersion()}\0${filename}\0${source}`).digest("hex");
@@ -51,6 +61,7 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
             // A read-only cache only costs speed.
         }
     }
+    compiled.set(filename, code);
     module._compile(code, filename);
 };
 

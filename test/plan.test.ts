@@ -6,8 +6,8 @@ import * as YAML from "yaml";
 
 import { filesBelow, plan, PlanRun, ROOT } from "./support/plan";
 
-const USAGE = `usage: npm run plan -- <env>
-       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>]`;
+const USAGE = `usage: npm run plan -- <env> [--format text|github]
+       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]`;
 
 describe("the offline plan (npm run plan)", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
@@ -36,7 +36,8 @@ describe("the offline plan (npm run plan)", () => {
             plan("--program", "test/fixtures/unknown-invoke", "--out", out("invoke")),
             plan("--program", "test/fixtures/apply-error", "--out", out("apply")),
             plan("--program", "test/fixtures/collisions", "--out", out("collisions")),
-            plan("--program", "test/fixtures/policy-violation", "--out", out("violation")),
+            // With its findings as GitHub Actions annotations too (the other runs print text only).
+            plan("--program", "test/fixtures/policy-violation", "--format", "github", "--out", out("violation")),
             plan("--program", "test/fixtures/policy-compliant", "--out", out("compliant")),
             plan("--program", "test/fixtures/policy-violation", "--policy-config", "test/fixtures/policy-violation/advisory.json", "--out", out("relaxed")),
         ]);
@@ -53,7 +54,8 @@ describe("the offline plan (npm run plan)", () => {
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);
         assert.match(devA.stdout, /\n {2}total +79\n/);
         const p = JSON.parse(fs.readFileSync(path.join(out("dev-a"), "plan.json"), "utf8"));
-        assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs", "destroyOrder"]);
+        assert.deepEqual(Object.keys(p), ["project", "stack", "resources", "outputs", "destroyOrder", "findings"]);
+        assert.deepEqual(p.findings, [], "dev violates nothing");
         assert.equal(p.project, "ray-vllm-eks");
         assert.equal(p.stack, "dev");
         assert.equal(p.resources.length, 79);
@@ -85,7 +87,10 @@ describe("the offline plan (npm run plan)", () => {
         const LLM = "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$ray-vllm-eks:index:LlmCluster::llm";
         const K8S = "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$pulumi:providers:kubernetes::k8s::a5f8956d1d1ab5b5a3818863f60c43d35035";
         const eks = one("eks:index:Cluster", "llm-eks");
-        assert.deepEqual(Object.keys(eks), ["urn", "type", "name", "custom", "parent", "dependencies", "options", "inputs"]);
+        assert.deepEqual(Object.keys(eks), ["urn", "type", "name", "custom", "parent", "dependencies", "options", "inputs", "source"]);
+        // Where the program constructed it: the TypeScript line of its constructor call.
+        assert.equal(eks.source.file, "components/cluster/eks-cluster.ts");
+        assert.match(fs.readFileSync(path.join(ROOT, eks.source.file), "utf8").split("\n")[eks.source.line - 1].slice(eks.source.column - 1), /^new eks\.Cluster\(`\$\{name\}-eks`/);
         assert.deepEqual(eks.options, { dependsOn: [`${IN_CLUSTER}$aws:cloudwatch/logGroup:LogGroup::llm-control-plane-logs`] });
         for (const name of ["llm-karpenter-crd", "llm-karpenter", "llm-lb-controller"]) {
             assert.equal(one("kubernetes:helm.sh/v3:Release", name).provider, `${IN_CLUSTER}$pulumi:providers:kubernetes::llm-k8s::6948a22c517834282c13ca0335ce3e900d1f`, `${name} installs through the cluster's provider`);
@@ -272,14 +277,47 @@ describe("the offline plan (npm run plan)", () => {
             `  [mandatory] gpu-nodepool-taint: kubernetes:karpenter.sh/v1:NodePool gpu: NodePool's GPU nodes are not tainted: add { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`,
         ];
         // The plan as recorded, then the real engine's view (the same: the fixture has no remote component).
-        assert.deepEqual(violation.stdout.split("\n").slice(-7), [
+        assert.deepEqual(violation.stdout.split("\n").slice(-9, -3), [
             "policy pack: 21 policies, 2 violations (2 mandatory)",
             ...found,
             "policy pack, real engine's view: 21 policies, 2 violations (2 mandatory)",
             ...found,
-            "",
         ]);
         assert.ok(fs.existsSync(path.join(out("violation"), "plan.json")), "the plan is still written for review");
+    });
+
+    it("records every finding in plan.json: view, policy, level, resource URN, message, where the program declared the resource", () => {
+        const p = JSON.parse(fs.readFileSync(path.join(out("violation"), "plan.json"), "utf8"));
+        const urn = "urn:pulumi:dev::ray-vllm-eks::pulumi:pulumi:Stack$kubernetes:karpenter.sh/v1:NodePool::gpu";
+        const source = { file: "test/fixtures/policy-violation/index.ts", line: 6, column: 1 };
+        const limit = `NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`;
+        const taint = `NodePool's GPU nodes are not tainted: add { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`;
+        const resource = "kubernetes:karpenter.sh/v1:NodePool gpu";
+        assert.deepEqual(p.findings, [
+            { view: "recorded", policy: "gpu-nodepool-limit", level: "mandatory", urn, resource, message: limit, source },
+            { view: "recorded", policy: "gpu-nodepool-taint", level: "mandatory", urn, resource, message: taint, source },
+            { view: "real-engine", policy: "gpu-nodepool-limit", level: "mandatory", urn, resource, message: limit, source },
+            { view: "real-engine", policy: "gpu-nodepool-taint", level: "mandatory", urn, resource, message: taint, source },
+        ]);
+        // The source position is the program's line (test/fixtures/policy-violation/index.ts:6), not the compiled JavaScript's.
+        assert.match(fs.readFileSync(path.join(ROOT, source.file), "utf8").split("\n")[source.line - 1], /^new k8s\.apiextensions\.CustomResource\("gpu", \{$/);
+        assert.deepEqual(p.resources.map((r: any) => [r.type, r.source]), [
+            ["kubernetes:karpenter.sh/v1:NodePool", source],
+            // Constructed by @pulumi/kubernetes and @pulumi/pulumi, in node_modules: no source.
+            ["pulumi:providers:kubernetes", undefined],
+            ["pulumi:pulumi:Stack", undefined],
+        ]);
+    });
+
+    it("annotates the pull request with --format github: an error per mandatory finding, on the line that declares the resource, once for both views", () => {
+        assert.deepEqual(violation.stdout.split("\n").slice(-3), [
+            `::error file=test/fixtures/policy-violation/index.ts,line=6,col=1,title=gpu-nodepool-limit%3A kubernetes%3Akarpenter.sh/v1%3ANodePool gpu::NodePool has no nvidia.com/gpu limit, so Karpenter may launch GPUs without bound: set spec.limits["nvidia.com/gpu"] to the pool's GPU budget (at most 64).`,
+            `::error file=test/fixtures/policy-violation/index.ts,line=6,col=1,title=gpu-nodepool-taint%3A kubernetes%3Akarpenter.sh/v1%3ANodePool gpu::NodePool's GPU nodes are not tainted: add { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } to spec.template.spec.taints so CPU pods cannot occupy them.`,
+            "",
+        ]);
+        assert.deepEqual(violation.stdout.split("\n").filter((l) => l.startsWith("::")).length, 2);
+        // Without --format github (the default, text), no annotation.
+        assert.deepEqual([devA, user, compliant, relaxed].map((r) => r.stdout.split("\n").filter((l) => l.startsWith("::"))), [[], [], [], []]);
     });
 
     it("exits 0 once the same program is compliant", () => {
@@ -334,6 +372,11 @@ describe("the offline plan (npm run plan)", () => {
             title: "a policy config file that does not exist",
             args: ["dev", "--policy-config", "missing.json"],
             stderr: "plan: --policy-config missing.json: no such file: give a JSON file in the format of pulumi preview --policy-pack-config.\n",
+        },
+        {
+            title: "an unknown output format",
+            args: ["dev", "--format", "sarif"],
+            stderr: `plan: --format "sarif" is not a format: use text (the default) or github (the findings as GitHub Actions annotations too).\n`,
         },
     ];
     // Each case is its own process: start them together, then check each.

@@ -16,12 +16,12 @@ describe("the CI example for users (.github/workflows/policy-preview.yml)", () =
         assert.equal(job.strategy["fail-fast"], false);
     });
 
-    it("installs with npm ci on Node 20 and plans offline before touching the cloud", () => {
+    it("installs with npm ci on Node 20 and plans offline, findings annotating the pull request, before touching the cloud", () => {
         const runs = job.steps.filter((s: any) => s.run).map((s: any) => s.run);
-        assert.deepEqual(runs, ["npm ci", "npm run plan -- ${{ matrix.stack }}"]);
+        assert.deepEqual(runs, ["npm ci", "npm run plan -- ${{ matrix.stack }} --format github"]);
         assert.equal(step("actions/setup-node").with["node-version"], 20);
         const order = job.steps.map((s: any) => s.uses ?? s.run);
-        assert.ok(order.indexOf("npm run plan -- ${{ matrix.stack }}") < order.findIndex((u: string) => u.startsWith("pulumi/actions")));
+        assert.ok(order.indexOf("npm run plan -- ${{ matrix.stack }} --format github") < order.findIndex((u: string) => u.startsWith("pulumi/actions")));
     });
 
     it("previews with the policy pack and the environment's policy config, which exists for every environment", () => {

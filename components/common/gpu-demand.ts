@@ -1,7 +1,8 @@
 /**
  * The GPU demand of a Ray cluster's worker groups: the one computation behind VllmRayService's
- * `maxGpus`, `idleGpus` and `upgradeGpus`, the policy pack's `gpu-budget` and the offline plan's
- * GPU budget. Pure (no imports), so the self-contained policy pack may load it.
+ * `maxGpus`, `idleGpus` and `upgradeGpus` and the offline plan's GPU budget. The policy pack's
+ * `gpu-budget` uses its copy, policy/gpu-demand.ts (the pack is published on its own);
+ * test/policy-shared.test.ts keeps the two equal.
  */
 
 /** KubeRay's upgrade strategy when a RayService sets none: a second cluster comes up before the first goes. */

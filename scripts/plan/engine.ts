@@ -1,5 +1,6 @@
 import * as path from "path";
-import Module from "module";
+import Module, { SourceMap } from "module";
+import { fileURLToPath } from "url";
 import * as pulumi from "@pulumi/pulumi";
 
 import { destroyOrder } from "./destroy";
@@ -34,6 +35,18 @@ export interface PlannedOptions {
     dependsOn?: string[];
 }
 
+/**
+ * Where the program constructed a resource: the file (relative to the working folder, "/"
+ * separated), line and column of the frame that called the resource's constructor, as the SDK
+ * sends them to the engine (RegisterResourceRequest.sourcePosition), mapped back to the
+ * TypeScript through the source map register-ts.js compiled it with.
+ */
+export interface SourcePosition {
+    file: string;
+    line: number;
+    column: number;
+}
+
 /** One resource the program registered, as the plan records it. */
 export interface PlannedResource {
     urn: string;
@@ -54,6 +67,12 @@ export interface PlannedResource {
     read?: string;
     /** For components: the outputs they registered, secrets redacted. */
     outputs?: Record<string, unknown>;
+    /**
+     * Where the program constructed it, when that is the project's own code: absent for a resource
+     * an SDK in node_modules constructs (the stack, a provider's own children, this package's
+     * components installed as a dependency) or whose position is unknown.
+     */
+    source?: SourcePosition;
 }
 
 /** A program that ran but whose resources could not all be registered, or that the real engine would reject. */
@@ -160,6 +179,35 @@ interface RegisterRequest {
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
+    getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { compiledTypeScript } = require("../register-ts.js") as { compiledTypeScript(filename: string): string | undefined };
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/** A position in a .ts file as the TypeScript reads (the SDK reports the compiled JavaScript's, 1-based). */
+function typeScriptPosition(file: string, line: number, column: number): { line: number; column: number } {
+    if (!sourceMaps.has(file)) {
+        const map = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\s*$/.exec(compiledTypeScript(file) ?? "")?.[1];
+        sourceMaps.set(file, map === undefined ? undefined : new SourceMap(JSON.parse(Buffer.from(map, "base64").toString("utf8"))));
+    }
+    const entry = sourceMaps.get(file)?.findEntry(line - 1, column - 1);
+    return entry !== undefined && "originalLine" in entry ? { line: entry.originalLine + 1, column: entry.originalColumn + 1 } : { line, column };
+}
+
+/** A registration's source position, when it is a file of the working folder outside node_modules. */
+function sourceOf(req: RegisterRequest): SourcePosition | undefined {
+    const position = req.getSourceposition?.();
+    if (position === undefined || !position.getUri().startsWith("file:")) {
+        return undefined;
+    }
+    const absolute = fileURLToPath(position.getUri());
+    const file = path.relative(process.cwd(), absolute);
+    if (file === "" || file.startsWith("..") || path.isAbsolute(file) || file.split(path.sep).includes("node_modules")) {
+        return undefined;
+    }
+    return { file: file.split(path.sep).join("/"), ...typeScriptPosition(absolute, position.getLine(), position.getColumn()) };
 }
 
 /** The options a RegisterResourceRequest carries, defaults left out (`dependsOn` comes from {@link explicitDependsOn}). */
@@ -306,6 +354,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
         const deps = new Set(req.getDependenciesList());
         req.getPropertydependenciesMap().forEach((d) => d.getUrnsList().forEach((u) => deps.add(u)));
         const options = optionsOf(req);
+        const source = sourceOf(req);
         if (explicit.length > 0) {
             options.dependsOn = [...new Set(explicit)].sort();
         }
@@ -319,6 +368,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             dependencies: [...deps].filter((u) => u !== "").sort(),
             options,
             inputs: plainInputs(req.getType(), req.getObject()?.toJavaScript() ?? {}),
+            ...(source ? { source } : {}),
         });
         return register(req, cb);
     };

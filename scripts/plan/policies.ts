@@ -28,6 +28,8 @@ export interface Violation {
     policy: string;
     /** The resource's type and name, or "stack" for a stack policy's finding about no resource. */
     resource: string;
+    /** The resource's URN; undefined for a stack policy's finding about no resource. */
+    urn?: string;
     message: string;
     enforcementLevel: EnforcementLevel;
 }
@@ -100,8 +102,8 @@ export async function evaluatePolicies(plan: PlanResult, policies: Policy[], con
         if (level === "disabled") {
             continue;
         }
-        const report = (resource: string) => (message: string): void => {
-            violations.push({ policy: policy.name, resource, message, enforcementLevel: level });
+        const report = (resource: string, urn?: string) => (message: string): void => {
+            violations.push({ policy: policy.name, resource, ...(urn ? { urn } : {}), message, enforcementLevel: level });
         };
         try {
             if ("validateResource" in policy) {
@@ -111,10 +113,10 @@ export async function evaluatePolicies(plan: PlanResult, policies: Policy[], con
                     const args = { ...policyResource(r, byUrn), stackTags, getConfig: () => properties, notApplicable };
                     for (const validate of validations) {
                         try {
-                            await validate(args as never, report(label(r)));
+                            await validate(args as never, report(label(r), r.urn));
                         } catch (e) {
                             if (e instanceof preview.UnknownValueError) {
-                                violations.push({ policy: policy.name, resource: label(r), message: `can't run during preview: ${e.message}`, enforcementLevel: "advisory" });
+                                violations.push({ policy: policy.name, resource: label(r), urn: r.urn, message: `can't run during preview: ${e.message}`, enforcementLevel: "advisory" });
                             } else if (!(e instanceof NotApplicable)) {
                                 throw e;
                             }
@@ -124,7 +126,7 @@ export async function evaluatePolicies(plan: PlanResult, policies: Policy[], con
             } else {
                 const resources = plan.resources.map((r) => policyResource(r, byUrn));
                 await (policy as StackValidationPolicy).validateStack({ resources, stackTags, getConfig: () => properties, notApplicable } as never, (message: string, urn?: string) =>
-                    report(urn && byUrn.has(urn) ? label(byUrn.get(urn)!) : "stack")(message));
+                    (urn && byUrn.has(urn) ? report(label(byUrn.get(urn)!), urn) : report("stack"))(message));
             }
         } catch (e) {
             if (e instanceof preview.UnknownValueError) {

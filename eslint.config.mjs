@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "dist/", "out/"] },
+    { ignores: ["node_modules/", "dist/", "out/", "reports/", ".stryker-tmp/"] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -4,7 +4,7 @@ import * as path from "path";
 
 import { clustersDuringUpgrade, DEFAULT_UPGRADE_STRATEGY, gpuDemand, NO_GPU_DEMAND, sumGpuDemand } from "../components/common/gpu-demand";
 import * as pkg from "../index";
-import { ROOT } from "./support/plan";
+import { readSource, SOURCE_ROOT } from "./support/source";
 
 describe("GPU demand (components/common/gpu-demand.ts)", () => {
     const groups = [
@@ -28,12 +28,12 @@ describe("GPU demand (components/common/gpu-demand.ts)", () => {
 
     it("is the package's one GPU-demand computation: the component, the policy pack (its copy) and the plan call it, and nothing else doubles for NewCluster", () => {
         assert.equal(pkg.gpuDemand, gpuDemand);
-        const read = (f: string): string => fs.readFileSync(path.join(ROOT, f), "utf8");
+        const read = readSource;
         assert.match(read("components/vllm-service/index.ts"), /const demand = gpuDemand\(workerGroups\(models\)/);
         // The pack is published on its own, so it holds a copy (test/policy-shared.test.ts proves it equal).
         assert.match(read("policy/gpu.ts"), /from "\.\/gpu-demand"/);
         assert.match(read("scripts/plan/budget.ts"), /gpuBudgetOf\(/);
-        const sources = ["components", "policy", "scripts"].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
+        const sources = ["components", "policy", "scripts"].flatMap((dir) => fs.readdirSync(path.join(SOURCE_ROOT, dir), { recursive: true, encoding: "utf8" })
             .filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)));
         assert.deepEqual(sources.filter((f) => /"NewCluster" \? 2/.test(read(f))), [path.join("components", "common", "gpu-demand.ts"), path.join("policy", "gpu-demand.ts")]);
     });

@@ -4,10 +4,8 @@
  * policy pack's copy (policy/ray.ts, which the pack ships on its own) equals it.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
 
-import { ROOT } from "./support/plan";
+import { readSource } from "./support/source";
 
 import { RAY_KINDS, RAY_METRICS_ROLES, RAY_PORT_ROLES, RAY_PORT_TABLE } from "../components/common/ray";
 import { RAY_METRICS_PORT_NAMES } from "../components/monitoring/monitors";
@@ -50,7 +48,7 @@ describe("Ray's facts (components/common/ray.ts)", () => {
     it("is copied into the policy pack unchanged, and the copy imports nothing (the pack ships on its own)", () => {
         assert.deepEqual(policyRay.RAY_PORT_TABLE, RAY_PORT_TABLE);
         assert.deepEqual(policyRay.RAY_KINDS, RAY_KINDS);
-        const source = fs.readFileSync(path.join(ROOT, "policy", "ray.ts"), "utf8");
+        const source = readSource("policy/ray.ts");
         assert.deepEqual(source.split("\n").filter((l) => /^\s*(import|export .* from)\b|require\(/.test(l)), []);
     });
 

@@ -1,12 +1,14 @@
 import * as assert from "node:assert/strict";
 
-import { run, ROOT } from "./support/plan";
+import { run } from "./support/plan";
+import { SOURCE_ROOT } from "./support/source";
 
 import { readDeclarations } from "../scripts/reference";
 
 describe("docs/reference.md, the component reference generated from the code", () => {
-    // Its own process (it runs the components under the mock engine), started as the suite loads.
-    const checking = run(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/reference.ts", "--check"], ROOT);
+    // Its own process (it runs the components under the mock engine), started as the suite loads,
+    // on the sources as written (SOURCE_ROOT: not StrykerJS's instrumented copies).
+    const checking = run(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/reference.ts", "--check"], SOURCE_ROOT);
 
     it("matches the code (npm run docs -- --check)", async () => {
         const check = await checking;

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { environmentPlan, plan, PlanRun } from "./support/plan";
+import { environmentPlan, plan, PlanRun, startedEarly } from "./support/plan";
 
 import { gpuBudgetOf } from "../policy/gpu";
 
@@ -196,9 +196,9 @@ describe("the GPU budget, NodePool by NodePool", () => {
         const out = fs.mkdtempSync(path.join(os.tmpdir(), "gpu-budget-"));
         // Their own processes, started as the suite loads.
         const runs = {
-            small: plan("prod", "--config", "largeGpuLimit=4", "--out", path.join(out, "small")),
+            small: startedEarly(() => plan("prod", "--config", "largeGpuLimit=4", "--out", path.join(out, "small"))),
             // The pools together allow 44 GPUs, more than the 28 the service needs: only the large pool is short.
-            together: plan("prod", "--config", "gpuLimit=36", "--config", "largeGpuLimit=8", "--out", path.join(out, "together")),
+            together: startedEarly(() => plan("prod", "--config", "gpuLimit=36", "--config", "largeGpuLimit=8", "--out", path.join(out, "together"))),
         };
         after(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -219,13 +219,13 @@ describe("the GPU budget, NodePool by NodePool", () => {
         ].join("\n");
 
         it("npm run plan -- prod --config largeGpuLimit=4 exits 1, naming the pool gpu-large", async () => {
-            const run = await runs.small;
+            const run = await runs.small();
             assert.equal(run.code, 1, run.stderr + run.stdout);
             assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(12, 4));
         });
 
         it("fails the large pool although the pools together allow 44 GPUs (gpuLimit=36, largeGpuLimit=8)", async () => {
-            const run = await runs.together;
+            const run = await runs.together();
             assert.equal(run.code, 1, run.stderr + run.stdout);
             assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(36, 8));
         });

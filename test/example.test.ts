@@ -4,17 +4,17 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { plan, PlanRun } from "./support/plan";
+import { plan, PlanRun, startedEarly } from "./support/plan";
 
 describe("examples/add-a-model: a team's stack that imports the package and adds one model", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "example-"));
     // Its own process, started as the suite loads.
-    const planning = plan("--program", "examples/add-a-model", "--out", out);
+    const planning = startedEarly(() => plan("--program", "examples/add-a-model", "--out", out));
     let run: PlanRun;
     let resources: any[];
 
     before(async () => {
-        run = await planning;
+        run = await planning();
         resources = run.code === 0 ? JSON.parse(fs.readFileSync(path.join(out, "plan.json"), "utf8")).resources : [];
     });
 

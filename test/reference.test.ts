@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 
-import { run } from "./support/plan";
+import { run, startedEarly } from "./support/plan";
 import { SOURCE_ROOT } from "./support/source";
 
 import { readDeclarations } from "../scripts/reference";
@@ -8,10 +8,10 @@ import { readDeclarations } from "../scripts/reference";
 describe("docs/reference.md, the component reference generated from the code", () => {
     // Its own process (it runs the components under the mock engine), started as the suite loads,
     // on the sources as written (SOURCE_ROOT: not StrykerJS's instrumented copies).
-    const checking = run(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/reference.ts", "--check"], SOURCE_ROOT);
+    const checking = startedEarly(() => run(process.execPath, ["-r", "./scripts/register-ts.js", "scripts/reference.ts", "--check"], SOURCE_ROOT));
 
     it("matches the code (npm run docs -- --check)", async () => {
-        const check = await checking;
+        const check = await checking();
         assert.equal(check.stderr, "", "run npm run docs and commit docs/reference.md");
         assert.deepEqual([check.code, check.stdout], [0, "docs/reference.md matches the code\n"]);
     });

@@ -33,6 +33,22 @@ export function plan(...args: string[]): Promise<PlanRun> {
     return run(command, [...base, ...args], ROOT);
 }
 
+/**
+ * A slow process a test file needs, started as the suite loads so that the suite's processes
+ * overlap, and awaited by the tests that read it. Under `npm run mutate` (StrykerJS's test runner
+ * processes have STRYKER_MUTATOR_WORKER set) it starts on first use instead: StrykerJS reloads
+ * every test file for some mutants and then runs only the few tests that cover the mutant, which
+ * must not wait for processes that no test of that run reads.
+ */
+export function startedEarly<T>(start: () => Promise<T>): () => Promise<T> {
+    let started: Promise<T> | undefined;
+    const get = (): Promise<T> => (started ??= start());
+    if (process.env.STRYKER_MUTATOR_WORKER === undefined) {
+        get();
+    }
+    return get;
+}
+
 const planned = new Map<string, Promise<PlanRun & { out: string }>>();
 let shared: string | undefined;
 

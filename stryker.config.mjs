@@ -12,6 +12,11 @@ import process from "node:process";
 const list = (value) => value.split(",").map((v) => v.trim()).filter(Boolean);
 
 const targets = process.env.MUTATE ? list(process.env.MUTATE) : ["components", "policy", "scripts/plan"];
+// Each target has its own report and incremental file, reports/mutation/<target>/: runs of one part
+// at a time (practical on 2 cores) keep each other's results, and `npm run mutate:score` merges
+// them, newest first, into the scores per part.
+const slug = process.env.MUTATE ? targets.join("+").replace(/[^A-Za-z0-9.+-]+/g, "_").replace(/^_+|_+$/g, "") : "all";
+const reports = `reports/mutation/${slug}`;
 const mutate = [
     ...targets.map((t) => (/[*?{]|\.ts$/.test(t) ? t : `${t.replace(/\/+$/, "")}/**/*.ts`)),
     "!**/*.d.ts",
@@ -47,10 +52,10 @@ export default {
     // changed. The file is not committed (reports/ is ignored): the first run on a machine is a
     // full one; --force redoes everything.
     incremental: true,
-    incrementalFile: "reports/mutation/stryker-incremental.json",
+    incrementalFile: `${reports}/stryker-incremental.json`,
     reporters: ["clear-text", "progress", "html", "json"],
-    htmlReporter: { fileName: "reports/mutation/mutation.html" },
-    jsonReporter: { fileName: "reports/mutation/mutation.json" },
+    htmlReporter: { fileName: `${reports}/mutation.html` },
+    jsonReporter: { fileName: `${reports}/mutation.json` },
     // The suite itself starts node and tsc processes: one runner per core but one.
     concurrency: Number(process.env.MUTATE_CONCURRENCY) || Math.max(1, os.availableParallelism() - 1),
     // A loaded machine runs a mutant's tests slower than it ran the dry run: room before "Timeout".

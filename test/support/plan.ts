@@ -55,18 +55,47 @@ let shared: string | undefined;
 /**
  * The offline plan of an environment, run once per test process and shared by the test files
  * that read it (each plan is its own process: Pulumi's mock engine is process-wide).
+ *
+ * Under `npm run mutate`, once per mutation run: StrykerJS activates a mutant only inside its
+ * test runner process (its mocha runner sets no __STRYKER_ACTIVE_MUTANT__ for child processes), so
+ * every plan process runs the original code and gives the same result, and a runner process that
+ * StrykerJS restarts for a mutant reads it from the sandbox (.plans/, gone with the sandbox).
  */
 export function environmentPlan(env: string): Promise<PlanRun & { out: string }> {
     if (!planned.has(env)) {
-        if (shared === undefined) {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "environment-plans-"));
-            process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
-            shared = dir;
-        }
-        const out = path.join(shared, env);
-        planned.set(env, plan(env, "--out", out).then((r) => ({ ...r, out })));
+        planned.set(env, process.env.STRYKER_MUTATOR_WORKER === undefined ? planOnce(env) : planOncePerMutationRun(env));
     }
     return planned.get(env)!;
+}
+
+function planOnce(env: string): Promise<PlanRun & { out: string }> {
+    if (shared === undefined) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "environment-plans-"));
+        process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+        shared = dir;
+    }
+    const out = path.join(shared, env);
+    return plan(env, "--out", out).then((r) => ({ ...r, out }));
+}
+
+async function planOncePerMutationRun(env: string): Promise<PlanRun & { out: string }> {
+    const dir = path.join(ROOT, ".plans");
+    const out = path.join(dir, env);
+    const result = path.join(dir, `${env}.json`);
+    if (!fs.existsSync(result)) {
+        // Runner processes may plan the same environment at once: each in its own folder, renamed
+        // into place unless another's is there already (the same plan: renaming onto it fails).
+        const own = `${out}.${process.pid}`;
+        const r = await plan(env, "--out", own);
+        try {
+            fs.renameSync(own, out);
+        } catch {
+            fs.rmSync(own, { recursive: true, force: true });
+        }
+        fs.writeFileSync(`${result}.${process.pid}`, JSON.stringify(r));
+        fs.renameSync(`${result}.${process.pid}`, result);
+    }
+    return { ...(JSON.parse(fs.readFileSync(result, "utf8")) as PlanRun), out };
 }
 
 /** Every file below `dir`, relative to it with "/" separators, sorted. */

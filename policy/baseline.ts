@@ -117,8 +117,6 @@ export const nodesRequireImdsv2: ResourceValidationPolicy = {
                 }
                 return;
             }
-            default:
-                return;
         }
     },
 };

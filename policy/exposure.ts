@@ -176,16 +176,16 @@ export const rayPortsNotExposed: ResourceValidationPolicy = {
         if (args.type === "kubernetes:core/v1:Service") {
             services.push({ where: "Service", spec: (at(args.props, "spec") ?? {}) as Props });
         } else if (Object.values(RAY_KINDS).some((k) => k.type === args.type)) {
-            const serveService = args.type === RAY_KINDS.RayService.type ? at(args.props, "spec", "serveService") : undefined;
-            if (serveService !== undefined) {
-                services.push({ where: "RayService spec.serveService", spec: (at(serveService, "spec") ?? {}) as Props });
+            // Without a serveService its spec is empty: a ClusterIP Service, which exposes nothing.
+            if (args.type === RAY_KINDS.RayService.type) {
+                services.push({ where: "RayService spec.serveService", spec: (at(args.props, "spec", "serveService", "spec") ?? {}) as Props });
             }
             hostExposures(args.type, args.props).forEach((m) => reportViolation(m));
         } else if (ROUTE_TYPE.test(args.type)) {
             const kind = args.type.split(":")[2];
             for (const ref of routeBackends(args.props)) {
                 const tail = ", which must never leave the cluster; anyone who reaches the dashboard or client port can run code on the cluster (CVE-2023-48022): remove the backendRef, and reach the dashboard with kubectl port-forward.";
-                const port = ref.port !== undefined && RAY_INTERNAL_PORTS[ref.port] !== undefined ? ref.port : undefined;
+                const port = rayPortOf({ port: ref.port });
                 if (port !== undefined) {
                     reportViolation(`${kind} ${ref.where} routes to ${ref.name ?? "(unnamed)"} on ${describe([port])}${tail}`);
                 } else if (ref.kind === "Service" && headServiceNonServe(ref.name, { port: ref.port })) {
@@ -297,7 +297,7 @@ export const rayDashboardIngress: ResourceValidationPolicy = {
         } else if (reach !== undefined) {
             missing.push(`a source CIDR allowlist (alb.ingress.kubernetes.io/inbound-cidrs admits ${reach})`);
         }
-        const auth = ["oidc", "cognito"].includes(meta["alb.ingress.kubernetes.io/auth-type"] ?? "") || meta["nginx.ingress.kubernetes.io/auth-url"] !== undefined;
+        const auth = ["oidc", "cognito"].includes(meta["alb.ingress.kubernetes.io/auth-type"]) || meta["nginx.ingress.kubernetes.io/auth-url"] !== undefined;
         if (!auth) {
             missing.push(`authentication in front (alb.ingress.kubernetes.io/auth-type: oidc or cognito, or an oauth2-proxy auth-url)`);
         }
@@ -367,8 +367,8 @@ function serveServiceProblems(meta: Record<string, string>, spec: Props): string
         problems.push(`it does not terminate TLS (no ${SSL_CERT})`);
     } else {
         // The certificate applies to the ports ssl-ports lists, by number or name ("*" or unset: all).
-        const sslPorts = commaList(meta[SSL_PORTS]);
-        const plain = sslPorts.length === 0 || sslPorts.includes("*") ? [] : serve.filter((p) => !sslPorts.includes(String(p.port)) && !sslPorts.includes(p.name ?? ""));
+        const sslPorts: (string | undefined)[] = commaList(meta[SSL_PORTS]);
+        const plain = sslPorts.length === 0 || sslPorts.includes("*") ? [] : serve.filter((p) => !sslPorts.includes(String(p.port)) && !sslPorts.includes(p.name));
         if (plain.length > 0) {
             problems.push(`it does not terminate TLS on port ${plain.map((p) => p.port).join(", ")} (${SSL_PORTS} is ${JSON.stringify(meta[SSL_PORTS])})`);
         }
@@ -387,8 +387,9 @@ function serveIngressProblems(props: Props): string[] {
     }
     const meta = annotations(props);
     // The allowlist: the ALB's inbound-cidrs, or ingress-nginx's allowlist (whitelist- before v1.12's rename).
-    const field = ["alb.ingress.kubernetes.io/inbound-cidrs", "nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"].find((k) => meta[k] !== undefined);
-    const ranges = { field: field ?? "alb.ingress.kubernetes.io/inbound-cidrs", cidrs: commaList(field === undefined ? undefined : meta[field]) };
+    const allowlists = ["alb.ingress.kubernetes.io/inbound-cidrs", "nginx.ingress.kubernetes.io/allowlist-source-range", "nginx.ingress.kubernetes.io/whitelist-source-range"];
+    const field = allowlists.find((k) => meta[k] !== undefined) ?? allowlists[0];
+    const ranges = { field, cidrs: commaList(meta[field]) };
     const problems: string[] = [];
     const open = openLoadBalancer(meta["alb.ingress.kubernetes.io/scheme"] === "internal", ranges, "it is internet-facing with no source CIDR allowlist");
     if (open !== undefined) {
@@ -410,7 +411,8 @@ export const servePortExposure: ResourceValidationPolicy = {
         const serviceFix = "use an internal load balancer (aws-load-balancer-scheme: internal) or source ranges, with an ACM certificate for TLS.";
         if (args.type === "kubernetes:core/v1:Service") {
             found.push({ where: "Service", problems: serveServiceProblems(annotations(args.props), (at(args.props, "spec") ?? {}) as Props), fix: serviceFix });
-        } else if (args.type === RAY_KINDS.RayService.type && at(args.props, "spec", "serveService") !== undefined) {
+        } else if (args.type === RAY_KINDS.RayService.type) {
+            // Without a serveService it has no annotations and an empty spec: no problems.
             const serveService = at(args.props, "spec", "serveService") as Props;
             found.push({ where: "RayService spec.serveService", problems: serveServiceProblems(annotations(serveService), (at(serveService, "spec") ?? {}) as Props), fix: serviceFix });
         } else if (INGRESS_TYPE.test(args.type)) {
@@ -441,7 +443,7 @@ function gatewayOpen(gateway: StackResource, resources: StackResource[]): string
     const { namespace } = nameAndNamespace(gateway.props);
     const infraAnnotations = (at(gateway.props, "spec", "infrastructure", "annotations") ?? {}) as Record<string, string>;
     const ref = at(gateway.props, "spec", "infrastructure", "parametersRef");
-    const config = ref !== undefined && at(ref, "kind") === "LoadBalancerConfiguration"
+    const config = at(ref, "kind") === "LoadBalancerConfiguration"
         ? resources.find((r) => LB_CONFIGURATION_TYPE.test(r.type) && nameAndNamespace(r.props).name === at(ref, "name") && nameAndNamespace(r.props).namespace === namespace)
         : undefined;
     if (config !== undefined) {
@@ -524,7 +526,7 @@ const PORT_PROTOCOLS = ["tcp", "udp", "sctp", "6", "17", "132"];
  * protocol whose range is -1 (AWS's "all ports") or spans them; none for ICMP and other protocols.
  */
 function opensGuardedPort(from: unknown, to: unknown, protocol: unknown): number[] {
-    const p = String(protocol ?? "").toLowerCase();
+    const p = String(protocol).toLowerCase();
     if (p === "-1" || p === "all") {
         return GUARDED_PORTS;
     }

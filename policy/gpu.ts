@@ -208,7 +208,7 @@ function rayServiceGpuGroups(r: StackResource): { upgradeStrategy?: string; grou
     const cluster = at(r.props, "spec", "rayClusterConfig");
     const strategy = at(r.props, "spec", "upgradeStrategy", "type");
     const upgradeStrategy = typeof strategy === "string" ? strategy : undefined;
-    const gpusIn = (pod: Record<string, unknown> | undefined): number => (pod === undefined ? 0 : containersOf(pod).reduce((sum, c) => sum + gpusOf(c), 0));
+    const gpusIn = (pod: Record<string, unknown>): number => containersOf(pod).reduce((sum, c) => sum + gpusOf(c), 0);
     const found: { group: string; pod: Record<string, unknown>; gpusPerPod: number; minReplicas: number; maxReplicas?: number }[] = [];
     const head = at(cluster, "headGroupSpec", "template", "spec") as Record<string, unknown> | undefined;
     if (head !== undefined && gpusIn(head) > 0) {
@@ -301,7 +301,8 @@ export const gpuBudget: StackValidationPolicy = {
             if (pool.limit === undefined || pool.demand.upgradeGpus <= pool.limit) {
                 continue;
             }
-            const counted = pool.groups.filter((g) => g.maxReplicas !== undefined && g.demand.maxGpus > 0);
+            // A group without maxReplicas has no demand here (it is reported on its own below).
+            const counted = pool.groups.filter((g) => g.demand.maxGpus > 0);
             const parts = counted.map((g) => {
                 const others = g.pools.filter((p) => p !== pool.pool);
                 return others.length === 0 ? describeGroup(g)

@@ -32,7 +32,12 @@ export const HELM_V4_CHART = "kubernetes:helm.sh/v4:Chart";
 export const HELM_V3_RELEASE = "kubernetes:helm.sh/v3:Release";
 export const HELM_V3_CHART = "kubernetes:helm.sh/v3:Chart";
 
-const EXTERNAL_TYPES = ["LoadBalancer", "NodePort"];
+const EXTERNAL_TYPES: readonly unknown[] = ["LoadBalancer", "NodePort"];
+
+/** Whether a Service type reaches outside the cluster (LoadBalancer or NodePort). */
+function isExternalType(type: unknown): type is string {
+    return EXTERNAL_TYPES.includes(type);
+}
 
 /** What puts an authenticating proxy in front of an Ingress. */
 export const INGRESS_AUTH = "alb.ingress.kubernetes.io/auth-type oidc or cognito, nginx.ingress.kubernetes.io/auth-url for an oauth2-proxy, or nginx.ingress.kubernetes.io/auth-type basic";
@@ -41,9 +46,9 @@ const AUTH_IN_FRONT = `put it behind an Ingress that authenticates (${INGRESS_AU
 /** Whether an Ingress's annotations put authentication in front of its backends (the AWS Load Balancer Controller's or ingress-nginx's). */
 export function ingressAuthenticates(annotations: unknown): boolean {
     const a = (annotations !== null && typeof annotations === "object" ? annotations : {}) as Record<string, unknown>;
-    return ["oidc", "cognito"].includes(String(a["alb.ingress.kubernetes.io/auth-type"] ?? ""))
+    return ["oidc", "cognito"].includes(String(a["alb.ingress.kubernetes.io/auth-type"]))
         || typeof a["nginx.ingress.kubernetes.io/auth-url"] === "string"
-        || ["basic", "digest"].includes(String(a["nginx.ingress.kubernetes.io/auth-type"] ?? ""));
+        || ["basic", "digest"].includes(String(a["nginx.ingress.kubernetes.io/auth-type"]));
 }
 
 /**
@@ -52,7 +57,7 @@ export function ingressAuthenticates(annotations: unknown): boolean {
  * "https://.../kube-prometheus-stack-88.5.3.tgz" or a local directory "./charts/grafana".
  */
 export function chartNameOf(ref: string): string {
-    const last = ref.trim().replace(/\/+$/, "").split("/").pop() ?? "";
+    const last = ref.trim().replace(/\/+$/, "").split("/").pop() as string;
     const archive = /\.(tgz|tar\.gz)$/.test(last);
     const name = last.replace(/\.(tgz|tar\.gz)$/, "").replace(/[:@].*$/, "");
     return archive ? name.replace(/-v?\d+\.\d+\.\d+.*$/, "") : name;
@@ -71,6 +76,11 @@ function truthy(v: unknown): boolean {
 
 function isMap(v: unknown): v is Props {
     return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** A list's items; none when it is not a list. */
+function asList(v: unknown): unknown[] {
+    return Array.isArray(v) ? v : [];
 }
 
 /** Helm's merge of user values: maps merge key by key, anything else (null included) replaces. */
@@ -98,7 +108,7 @@ async function assetText(asset: unknown): Promise<string | undefined> {
 async function chartValues(inputs: Props): Promise<Props> {
     const texts: string[] = [];
     const files = inputs.valueYamlFiles;
-    for (const file of Array.isArray(files) ? files : []) {
+    for (const file of asList(files)) {
         const text = await assetText(file);
         if (text !== undefined) {
             texts.push(text);
@@ -109,10 +119,10 @@ async function chartValues(inputs: Props): Promise<Props> {
     return texts.length === 0 ? values : coalesce(texts.reduce<unknown>((merged, t) => coalesce(merged, YAML.parse(t) ?? {}), {}), values) as Props;
 }
 
-/** The chart a Helm resource installs, by name; undefined when it names none. */
+/** The chart a Helm resource installs, by name ("" for a blank reference, which names no chart checked); undefined when it names none. */
 function chartOf(type: string, inputs: Props): string | undefined {
     const ref = inputs.chart ?? (type === HELM_V3_CHART ? inputs.path : undefined);
-    return typeof ref === "string" && ref.trim() !== "" ? chartNameOf(ref) : undefined;
+    return typeof ref === "string" ? chartNameOf(ref) : undefined;
 }
 
 // ---- what exposes a service, in a chart's values ----
@@ -130,12 +140,12 @@ function exposingValues(values: Props, base: string[], serviceSwitch = "enabled"
     const service = at(values, ...base, "service");
     const serviceOn = at(service, serviceSwitch);
     const type = at(service, "type");
-    if ((serviceOn === undefined || truthy(serviceOn)) && typeof type === "string" && EXTERNAL_TYPES.includes(type)) {
+    if ((serviceOn === undefined || truthy(serviceOn)) && isExternalType(type)) {
         found.push(`${path(...base, "service", "type")} is ${JSON.stringify(type)}`);
     }
     const perReplica = at(values, ...base, "servicePerReplica");
     const perReplicaType = at(perReplica, "type");
-    if (truthy(at(perReplica, "enabled")) && typeof perReplicaType === "string" && EXTERNAL_TYPES.includes(perReplicaType)) {
+    if (truthy(at(perReplica, "enabled")) && isExternalType(perReplicaType)) {
         found.push(`${path(...base, "servicePerReplica", "type")} is ${JSON.stringify(perReplicaType)}`);
     }
     for (const key of ["ingress", "ingressPerReplica"]) {
@@ -164,13 +174,13 @@ function thanosSidecarValues(values: Props): string[] {
     const found: string[] = [];
     const internal = at(values, "prometheus", "thanosService");
     const internalType = at(internal, "type");
-    if (truthy(at(internal, "enabled")) && typeof internalType === "string" && EXTERNAL_TYPES.includes(internalType)) {
+    if (truthy(at(internal, "enabled")) && isExternalType(internalType)) {
         found.push(`prometheus.thanosService.type is ${JSON.stringify(internalType)} (the Thanos sidecar)`);
     }
     const external = at(values, "prometheus", "thanosServiceExternal");
     // Its type defaults to LoadBalancer (values.yaml).
     const externalType = at(external, "type") ?? "LoadBalancer";
-    if (truthy(at(external, "enabled")) && typeof externalType === "string" && EXTERNAL_TYPES.includes(externalType)) {
+    if (truthy(at(external, "enabled")) && isExternalType(externalType)) {
         found.push(`prometheus.thanosServiceExternal.enabled is true (the Thanos sidecar on a ${externalType} Service)`);
     }
     const ingress = at(values, "prometheus", "thanosIngress");
@@ -287,11 +297,11 @@ export const CHART_SERVICES: Readonly<Record<string, ChartService[]>> = {
             // ray-cluster 1.7.0 templates/raycluster-cluster.yaml: headGroupSpec.serviceType is service.type,
             // and headGroupSpec.headService is head.headService.
             const type = at(v, "service", "type");
-            if (typeof type === "string" && EXTERNAL_TYPES.includes(type)) {
+            if (isExternalType(type)) {
                 found.push(`service.type is ${JSON.stringify(type)}, which the chart makes the head's serviceType`);
             }
             const headType = at(v, "head", "headService", "spec", "type");
-            if (typeof headType === "string" && EXTERNAL_TYPES.includes(headType)) {
+            if (isExternalType(headType)) {
                 found.push(`head.headService.spec.type is ${JSON.stringify(headType)}`);
             }
             return found;
@@ -308,7 +318,7 @@ export const CHART_SERVICES: Readonly<Record<string, ChartService[]>> = {
 /** The violations of one chart's values. */
 function chartFindings(chart: string, values: Props): string[] {
     const messages: string[] = [];
-    for (const s of CHART_SERVICES[chart] ?? []) {
+    for (const s of CHART_SERVICES[chart]) {
         if (s.enabledByDefault !== undefined) {
             const enabled = at(values, ...s.base, "enabled");
             if (!(enabled === undefined ? s.enabledByDefault : truthy(enabled))) {
@@ -426,7 +436,7 @@ function serviceFound(r: StackResource): ServiceFound {
     const selector = tolerant(() => at(r.props, "spec", "selector"));
     const labels = tolerant(() => at(r.props, "metadata", "labels"));
     const ports = tolerant(() => at(r.props, "spec", "ports"));
-    const byPort = Array.isArray(ports) ? ports.map((p) => tolerant(() => appOfPort(at(p, "port"), at(p, "targetPort")))).find((a) => a !== undefined) : undefined;
+    const byPort = asList(ports).map((p) => tolerant(() => appOfPort(at(p, "port"), at(p, "targetPort")))).find((a) => a !== undefined);
     const instance = text(() => at(selector, "app.kubernetes.io/instance")) ?? text(() => at(labels, "app.kubernetes.io/instance"));
     return { r, place: placeOf(r), app: appOfLabels(selector) ?? appOfLabels(labels) ?? byPort, ...(instance ? { instance } : {}) };
 }
@@ -438,10 +448,8 @@ function parseIni(source: string): Record<string, Record<string, string>> {
     const sections: Record<string, Record<string, string>> = { "": {} };
     let current = "";
     for (const raw of source.split(/\r?\n/)) {
+        // A blank or comment line (; or #) is neither a section nor a key that is read: it adds nothing.
         const line = raw.trim();
-        if (line === "" || line.startsWith(";") || line.startsWith("#")) {
-            continue;
-        }
         const section = /^\[(.+)\]$/.exec(line);
         if (section) {
             current = section[1].trim();
@@ -491,9 +499,8 @@ function grafanaConfigs(resources: StackResource[]): GrafanaConfig[] {
                 reasons: () => {
                     const containers = at(r.props, "spec", "template", "spec", "containers");
                     const env: Props = {};
-                    for (const c of Array.isArray(containers) ? containers : []) {
-                        const list = at(c, "env");
-                        for (const e of Array.isArray(list) ? list : []) {
+                    for (const c of asList(containers)) {
+                        for (const e of asList(at(c, "env"))) {
                             const [name, value] = [at(e, "name"), at(e, "value")];
                             if (typeof name === "string" && name.startsWith("GF_") && value !== undefined) {
                                 env[name] = value;
@@ -522,7 +529,7 @@ const SECURITY_POLICY_AUTH = ["oidc", "basicAuth", "jwt", "extAuth", "apiKeyAuth
 
 /** What a backend (Ingress or route) reaches, by the Service it names, or its port, or the object's own labels. */
 function backendApp(services: ServiceFound[], namespace: string | undefined, name: unknown, port: unknown, labels: unknown): { app?: MonitoringApp; service?: ServiceFound } {
-    const service = typeof name === "string" ? services.find((s) => s.place.name === name && sameNamespace(s.place.namespace, namespace)) : undefined;
+    const service = services.find((s) => s.place.name === name && sameNamespace(s.place.namespace, namespace));
     return { app: service?.app ?? appOfPort(port) ?? appOfLabels(labels), ...(service ? { service } : {}) };
 }
 
@@ -553,8 +560,8 @@ export const monitoringUiExposure: StackValidationPolicy = {
             reaching++;
             const type = at(s.r.props, "spec", "type");
             const externalIps = at(s.r.props, "spec", "externalIPs");
-            if ((typeof type === "string" && EXTERNAL_TYPES.includes(type)) || (Array.isArray(externalIps) && externalIps.length > 0)) {
-                const how = typeof type === "string" && EXTERNAL_TYPES.includes(type) ? `Service ${show(s.place)} of type ${type}` : `Service ${show(s.place)} with externalIPs`;
+            if (isExternalType(type) || asList(externalIps).length > 0) {
+                const how = isExternalType(type) ? `Service ${show(s.place)} of type ${type}` : `Service ${show(s.place)} with externalIPs`;
                 report(s.r, s.app!, s.place.namespace, s.instance, how, `make it ClusterIP and reach it with kubectl port-forward, or ${AUTH_IN_FRONT}`);
             }
         }
@@ -564,9 +571,9 @@ export const monitoringUiExposure: StackValidationPolicy = {
             const labels = tolerant(() => at(r.props, "metadata", "labels"));
             const backends: unknown[] = [at(r.props, "spec", "defaultBackend")];
             const rules = at(r.props, "spec", "rules");
-            for (const rule of Array.isArray(rules) ? rules : []) {
+            for (const rule of asList(rules)) {
                 const paths = at(rule, "http", "paths");
-                backends.push(...(Array.isArray(paths) ? paths.map((p) => at(p, "backend")) : []));
+                backends.push(...asList(paths).map((p) => at(p, "backend")));
             }
             const reached = backends.filter((b) => b !== undefined)
                 .map((b) => backendApp(services, place.namespace, at(b, "service", "name"), at(b, "service", "port", "number"), labels))
@@ -589,10 +596,7 @@ export const monitoringUiExposure: StackValidationPolicy = {
             const kind = r.type.split(":").pop()!;
             const labels = tolerant(() => at(r.props, "metadata", "labels"));
             const rules = at(r.props, "spec", "rules");
-            const reached = (Array.isArray(rules) ? rules : []).flatMap((rule) => {
-                const refs = at(rule, "backendRefs");
-                return Array.isArray(refs) ? refs : [];
-            }).filter((ref) => (at(ref, "kind") ?? "Service") === "Service")
+            const reached = asList(rules).flatMap((rule) => asList(at(rule, "backendRefs"))).filter((ref) => (at(ref, "kind") ?? "Service") === "Service")
                 .map((ref) => backendApp(services, text(() => at(ref, "namespace")) ?? place.namespace, at(ref, "name"), at(ref, "port"), labels))
                 .filter((b) => b.app !== undefined);
             if (reached.length === 0) {
@@ -600,14 +604,14 @@ export const monitoringUiExposure: StackValidationPolicy = {
             }
             reaching++;
             const parents = at(r.props, "spec", "parentRefs");
-            const gateways = (Array.isArray(parents) ? parents : []).map((p) => text(() => at(p, "name"))).filter((n): n is string => n !== undefined);
+            const gateways = asList(parents).map((p) => text(() => at(p, "name")));
             const authenticated = policies.some((sp) => {
                 if (!sameNamespace(placeOf(sp).namespace, place.namespace)) {
                     return false;
                 }
                 const single = at(sp.props, "spec", "targetRef");
                 const many = at(sp.props, "spec", "targetRefs");
-                const targets = [...(single !== undefined ? [single] : []), ...(Array.isArray(many) ? many : [])];
+                const targets = [single, ...asList(many)];
                 const targeted = targets.some((t) => (at(t, "kind") === kind && at(t, "name") === place.name) || (at(t, "kind") === "Gateway" && gateways.includes(String(at(t, "name")))));
                 return targeted && SECURITY_POLICY_AUTH.some((k) => at(sp.props, "spec", k) !== undefined);
             });

@@ -92,16 +92,17 @@ function familyOfType(instanceType: string): string {
 /** Whether a label value (undefined: the node lacks the label) meets a requirement; an operator this does not know never rules a node out. */
 function meets(r: Requirement, value: string | undefined): boolean {
     const values = r.values ?? [];
-    const number = (v: string): number => (/^-?\d+$/.test(v) ? Number(v) : NaN);
+    // An integer, or NaN (which no comparison meets) for anything else, a missing value (undefined) included.
+    const number = (v: string | undefined): number => (/^-?\d+$/.test(String(v)) ? Number(v) : NaN);
     switch (r.operator) {
-        case "In": return value !== undefined && values.includes(value);
-        case "NotIn": return value === undefined || !values.includes(value);
+        case "In": return values.some((v) => v === value);
+        case "NotIn": return !values.some((v) => v === value);
         case "Exists": return value !== undefined;
         case "DoesNotExist": return value === undefined;
-        case "Gt": return value !== undefined && number(value) > number(values[0] ?? "");
-        case "Gte": return value !== undefined && number(value) >= number(values[0] ?? "");
-        case "Lt": return value !== undefined && number(value) < number(values[0] ?? "");
-        case "Lte": return value !== undefined && number(value) <= number(values[0] ?? "");
+        case "Gt": return number(value) > number(values[0]);
+        case "Gte": return number(value) >= number(values[0]);
+        case "Lt": return number(value) < number(values[0]);
+        case "Lte": return number(value) <= number(values[0]);
         default: return true;
     }
 }
@@ -117,13 +118,29 @@ function satisfiable(reqs: Requirement[], domain: Domain): boolean {
         return domain.some((v) => reqs.every((r) => meets(r, v)));
     }
     const named = reqs.flatMap((r) => r.values ?? []);
-    const numbers = named.filter((v) => /^\d+$/.test(v)).map(Number).flatMap((n) => [n - 1, n, n + 1, n + 1000].filter((x) => x >= 0).map(String));
-    return [...named, ...numbers, domain.example].filter(domain.accepts).some((v) => reqs.every((r) => meets(r, v)));
+    // Each number's neighbours: enough for any bounds (the largest value under an upper bound or
+    // an excluded value is one less than it, and one more than the largest number is above them all).
+    const numbers = named.filter((v) => /^\d+$/.test(v)).map(Number).flatMap((n) => [n - 1, n, n + 1].filter((x) => x >= 0).map(String));
+    return [...named, ...numbers, unnamed(domain.example, named)].filter(domain.accepts).some((v) => reqs.every((r) => meets(r, v)));
 }
 
-/** Whether an instance with these label domains meets every requirement (labels this does not model never rule it out). */
+/**
+ * A value like `example` that no requirement names: the example itself, else the example with a
+ * suffix. Any value the requirements do not name meets them all alike (In fails, NotIn passes, a
+ * comparison of a non-integer fails), so one stands for all of them, even when a NotIn excludes
+ * the example itself (`instance-size NotIn [xlarge]` still admits a new family's 2xlarge).
+ */
+function unnamed(example: string, named: string[]): string {
+    let value = example;
+    for (let i = 1; named.includes(value); i++) {
+        value = `${example}-${i}`;
+    }
+    return value;
+}
+
+/** Whether an instance with these label domains (one for each of `MODELLED_KEYS`) meets every requirement, all on modelled labels. */
 function launchable(reqs: Requirement[], labels: Record<string, Domain>): boolean {
-    const keys = [...new Set(reqs.map((r) => r.key))].filter((k) => k in labels);
+    const keys = [...new Set(reqs.map((r) => r.key))];
     return keys.every((k) => satisfiable(reqs.filter((r) => r.key === k), labels[k]));
 }
 
@@ -184,11 +201,8 @@ export function nvidiaGpuReach(reqs: Requirement[]): GpuReach {
     // Families the requirements name that the table does not (a family Karpenter supports later, or p6e-gb200).
     const named = [...new Set(relevant.filter((r) => r.operator === "In")
         .flatMap((r) => (r.key === INSTANCE_FAMILY ? r.values ?? [] : r.key === INSTANCE_TYPE ? (r.values ?? []).map(familyOfType) : [])))];
-    const newFamilies = named.filter((f) => {
-        const category = categoryOf(f)?.category;
-        return category !== undefined && GPU_CATEGORIES.includes(category) && !(f in KARPENTER_NVIDIA_FAMILIES) && !NO_NVIDIA_GPU_FAMILIES.includes(f)
-            && launchable(relevant, newFamilyLabels(category, f, named));
-    });
+    const newFamilies = named.filter((f) => !(f in KARPENTER_NVIDIA_FAMILIES) && !NO_NVIDIA_GPU_FAMILIES.includes(f)
+        && GPU_CATEGORIES.some((c) => categoryOf(f)?.category === c && launchable(relevant, newFamilyLabels(c, f, named))));
     const unbounded = GPU_CATEGORIES.some((c) => launchable(relevant, newFamilyLabels(c, undefined, named)));
     return { families: [...known, ...newFamilies], unbounded };
 }
@@ -199,7 +213,7 @@ export function nvidiaGpuReach(reqs: Requirement[]): GpuReach {
  * type to GPU ones. A NodePool that does not is a general-purpose pool that can also launch GPUs.
  */
 export function onlyGpuInstances(reqs: Requirement[]): boolean {
-    const gpuCategory = (familyOrType: string): boolean => GPU_CATEGORIES.includes(categoryOf(familyOrType)?.category ?? "");
+    const gpuCategory = (familyOrType: string): boolean => GPU_CATEGORIES.some((c) => categoryOf(familyOrType)?.category === c);
     return reqs.some((r) => {
         const values = r.values ?? [];
         if (GPU_LABEL_KEYS.includes(r.key)) {

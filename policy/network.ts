@@ -53,10 +53,8 @@ function ipv6Address(text: string): bigint | undefined {
         }
         head = `${v4[1]}${(value >> 16n).toString(16)}:${(value & 0xffffn).toString(16)}`;
     }
+    // More than one "::" falls to the plain split below, whose empty groups fail the group check.
     const halves = head.split("::");
-    if (halves.length > 2) {
-        return undefined;
-    }
     const split = (s: string): string[] => (s === "" ? [] : s.split(":"));
     if (halves.length === 2) {
         const [left, right] = [split(halves[0]), split(halves[1])];
@@ -83,7 +81,8 @@ export function parseCidr(text: string): Range | undefined {
     const value = family === 4 ? ipv4Address(address) : ipv6Address(address);
     const bits = BITS[family];
     const prefix = prefixText === undefined ? bits : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : NaN;
-    if (value === undefined || !(prefix >= 0 && prefix <= bits)) {
+    // The prefix is NaN or a whole number of at most three digits: only the upper bound can fail.
+    if (value === undefined || !(prefix <= bits)) {
         return undefined;
     }
     // The host bits past the prefix do not narrow the range (AWS and Kubernetes mask them).
@@ -99,13 +98,13 @@ export const NON_PUBLIC_IPV4 = [
 /** The only IPv6 range that is the internet: global unicast. */
 export const PUBLIC_IPV6 = "2000::/3";
 
-/** Ranges merged: sorted, overlapping or adjacent ones joined. */
+/** Ranges merged: sorted, overlapping ones joined (adjacent ones may stay apart: they count the same). */
 function merge(ranges: Range[]): Range[] {
     const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
     const merged: Range[] = [];
     for (const r of sorted) {
         const last = merged[merged.length - 1];
-        if (last !== undefined && r.first <= last.last + 1n) {
+        if (last !== undefined && r.first <= last.last) {
             last.last = r.last > last.last ? r.last : last.last;
         } else {
             merged.push({ ...r });

@@ -13,6 +13,7 @@
  */
 import { GPU_INSTANCE_FAMILIES, instanceSizeOf } from "./catalog";
 import { at } from "./common";
+import { categoryOf } from "./karpenter-gpus";
 
 type Props = Record<string, unknown>;
 
@@ -46,13 +47,14 @@ export function instanceTypeLabels(instanceType: string): Record<string, string>
     }
     const [family, sizeName] = instanceType.split(".");
     const f = GPU_INSTANCE_FAMILIES[family];
-    const [, category, generation] = /^([a-z]+)(\d+)/.exec(family) ?? [];
+    // Every catalogued family has a category and a generation ("g6e" → g, 6).
+    const { category, generation } = categoryOf(family)!;
     return {
         [INSTANCE_TYPE]: instanceType,
         [INSTANCE_FAMILY]: family,
         "karpenter.k8s.aws/instance-size": sizeName,
-        "karpenter.k8s.aws/instance-category": category ?? "",
-        "karpenter.k8s.aws/instance-generation": generation ?? "",
+        "karpenter.k8s.aws/instance-category": category,
+        "karpenter.k8s.aws/instance-generation": generation,
         "karpenter.k8s.aws/instance-cpu": String(size.vcpus),
         "karpenter.k8s.aws/instance-memory": String(size.memoryGiB * 1024),
         [GPU_COUNT]: String(size.gpus),
@@ -64,22 +66,24 @@ export function instanceTypeLabels(instanceType: string): Record<string, string>
 }
 
 const CATALOGUE_TYPES = Object.values(GPU_INSTANCE_FAMILIES).flatMap((f) => Object.keys(f.sizes).map((size) => `${f.family}.${size}`));
-/** The labels an instance type decides. */
-const DERIVED = new Set(Object.keys(instanceTypeLabels(CATALOGUE_TYPES[0])!));
+
+/** A label value as Gt and Lt compare it: a whole integer, else not a number (NaN), as is a missing one (undefined). */
+function integer(v: string | undefined): number {
+    return /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+}
 
 /** Whether a label value (undefined: the node lacks the label) meets a requirement; an operator this does not know never rules a node out. */
 function meets(r: Requirement, value: string | undefined): boolean {
-    const values = r.values ?? [];
-    const number = (v: string): number => (/^-?\d+$/.test(v) ? Number(v) : NaN);
+    const [isIn, bound] = [r.values?.some((v) => v === value) ?? false, integer(r.values?.[0])];
     switch (r.operator) {
-        case "In": return value !== undefined && values.includes(value);
-        case "NotIn": return value === undefined || !values.includes(value);
+        case "In": return isIn;
+        case "NotIn": return !isIn;
         case "Exists": return value !== undefined;
         case "DoesNotExist": return value === undefined;
-        case "Gt": return value !== undefined && number(value) > number(values[0] ?? "");
-        case "Gte": return value !== undefined && number(value) >= number(values[0] ?? "");
-        case "Lt": return value !== undefined && number(value) < number(values[0] ?? "");
-        case "Lte": return value !== undefined && number(value) <= number(values[0] ?? "");
+        case "Gt": return integer(value) > bound;
+        case "Gte": return integer(value) >= bound;
+        case "Lt": return integer(value) < bound;
+        case "Lte": return integer(value) <= bound;
         default: return true;
     }
 }
@@ -93,9 +97,10 @@ function satisfiable(reqs: Requirement[], present: boolean): boolean {
         return reqs.every((r) => meets(r, undefined));
     }
     const named = reqs.flatMap((r) => r.values ?? []);
-    const numbers = named.filter((v) => /^-?\d+$/.test(v)).map(Number).flatMap((n) => [n - 1, n, n + 1, n + 2].map(String));
-    // A value none of the requirements names stands for "any other value".
-    const other = `${named.join("")}-other`;
+    // Next to each number named: a satisfiable set of bounds and exclusions always admits one of these.
+    const numbers = named.map(integer).filter((n) => !Number.isNaN(n)).flatMap((n) => [n - 1, n, n + 1].map(String));
+    // A value none of the requirements names (longer than each) stands for "any other value".
+    const other = `${named.join()}-other`;
     return [...named, ...numbers, other].some((v) => reqs.every((r) => meets(r, v)));
 }
 
@@ -165,13 +170,14 @@ export function nodePoolNodes(nodePool: Props): NodePoolNodes {
         ...(typeof name === "string" ? { name } : {}),
         requirements,
         ...(instanceTypes ? { instanceTypes } : {}),
-        taints: (Array.isArray(taints) ? (taints as Record<string, unknown>[]) : []).filter((t) => at(t, "effect") === "NoSchedule" || at(t, "effect") === "NoExecute"),
+        taints: Array.isArray(taints) ? (taints as Record<string, unknown>[]).filter((t) => at(t, "effect") === "NoSchedule" || at(t, "effect") === "NoExecute") : [],
     };
 }
 
 /** Whether a toleration tolerates a taint (Kubernetes' rule: key, operator Exists or an equal value, effect). */
 export function tolerates(toleration: Record<string, unknown>, taint: Record<string, unknown>): boolean {
-    const [key, effect, operator] = [at(toleration, "key"), at(toleration, "effect"), at(toleration, "operator") ?? "Equal"];
+    // The operator defaults to Equal: only Exists differs.
+    const [key, effect, operator] = [at(toleration, "key"), at(toleration, "effect"), at(toleration, "operator")];
     if (effect !== undefined && effect !== "" && effect !== at(taint, "effect")) {
         return false;
     }
@@ -208,24 +214,20 @@ export function podNodeRequirements(pod: Props): Requirement[][] {
  */
 export function mayLandIn(pod: Props, gpus: number, pool: NodePoolNodes): boolean {
     const tolerations = at(pod, "tolerations");
-    const list = Array.isArray(tolerations) ? (tolerations as Record<string, unknown>[]) : [];
-    if (!pool.taints.every((taint) => list.some((t) => tolerates(t, taint)))) {
+    if (!pool.taints.every((taint) => Array.isArray(tolerations) && (tolerations as Record<string, unknown>[]).some((t) => tolerates(t, taint)))) {
         return false;
     }
     // Karpenter picks an instance type with the GPUs the pod asks for.
     const needs: Requirement[] = gpus > 0 ? [{ key: GPU_COUNT, operator: "Gt", values: [String(gpus - 1)] }] : [];
     return podNodeRequirements(pod).some((alternative) => {
         const all = [...pool.requirements, ...alternative, ...needs];
-        const keys = [...new Set(all.map((r) => r.key))];
-        if (pool.instanceTypes !== undefined) {
-            // The instance type decides its labels together: one type must meet every requirement on them.
-            const fits = pool.instanceTypes.some((t) => {
-                const labels = instanceTypeLabels(t)!;
-                return all.every((r) => !(r.key in labels) || meets(r, labels[r.key]));
-            });
-            return fits && keys.filter((k) => !DERIVED.has(k)).every((k) => satisfiable(all.filter((r) => r.key === k), isPresent(pool, k)));
-        }
-        return keys.every((k) => satisfiable(all.filter((r) => r.key === k), isPresent(pool, k)));
+        // The instance type decides its labels together: one type must meet every requirement on them.
+        const fits = pool.instanceTypes === undefined || pool.instanceTypes.some((t) => {
+            const labels = instanceTypeLabels(t)!;
+            return all.every((r) => !(r.key in labels) || meets(r, labels[r.key]));
+        });
+        // Each label on its own (a type that fits gives every label it decides a value that does).
+        return fits && [...new Set(all.map((r) => r.key))].every((k) => satisfiable(all.filter((r) => r.key === k), isPresent(pool, k)));
     });
 }
 

@@ -14,8 +14,9 @@
  *
  * A surviving mutant is justified when test/mutation/equivalent.md lists it, with the reason it
  * behaves as the original (an equivalent mutant) or cannot be observed by a test. A row names the
- * file, the mutator, the original code and the replacement (whitespace collapsed, as this script
- * prints them), so rows survive edits elsewhere in the file.
+ * file, the mutator, the lines the mutant is on, the original code and the replacement (whitespace
+ * collapsed, as this script prints them), not a line number: rows survive edits elsewhere in the
+ * file, and a row stops matching when its lines change.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -43,8 +44,8 @@ export interface ReportMutant {
 export interface ReportFile { source: string; mutants: ReportMutant[] }
 export interface Report { files: Record<string, ReportFile> }
 
-/** One mutant, as the equivalents file and the survivors' list name it. */
-export interface MutantKey { file: string; line: number; mutator: string; original: string; replacement: string }
+/** One mutant, as the equivalents file and the survivors' list name it: `code` is the whole of the lines it is on. */
+export interface MutantKey { file: string; line: number; mutator: string; code: string; original: string; replacement: string }
 
 export interface Tally { killed: number; timeout: number; survived: number; noCoverage: number; ignored: number; errors: number }
 
@@ -59,22 +60,24 @@ export function sourceBetween(source: string, start: Position, end: Position): s
     return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join("\n");
 }
 
-/** A mutant's key: its file, line, mutator, and its original and replacement code with whitespace collapsed. */
+/** A mutant's key: its file, line, mutator, the lines it is on, and its original and replacement code, with whitespace collapsed. */
 export function keyOf(file: string, source: string, m: ReportMutant): MutantKey {
     return {
         file,
         line: m.location.start.line,
         mutator: m.mutatorName,
+        code: collapse(source.split("\n").slice(m.location.start.line - 1, m.location.end.line).join("\n")),
         original: collapse(sourceBetween(source, m.location.start, m.location.end)),
         replacement: collapse(m.replacement ?? ""),
     };
 }
 
-const rowKey = (k: Omit<MutantKey, "line">): string => [k.file, k.mutator, k.original, k.replacement].join("\u0000");
+const rowKey = (k: Omit<MutantKey, "line">): string => [k.file, k.mutator, k.code, k.original, k.replacement].join("\u0000");
 
 /**
  * The justified mutants of test/mutation/equivalent.md: the rows of its tables whose cells are
- * file | mutator | original | replacement | reason, code cells in backticks (a `|` in code is `\|`).
+ * file | mutator | code | original | replacement | reason, code cells in backticks (a `|` in code
+ * is `\|`); `code` is the whole of the lines the mutant is on, so that a row names one mutant.
  * A row without a reason is an error: the file is reviewed, and a row says why.
  */
 export function readEquivalents(text: string): Map<string, string> {
@@ -86,12 +89,12 @@ export function readEquivalents(text: string): Map<string, string> {
         const cells = line.slice(1, line.trimEnd().endsWith("|") ? line.trimEnd().length - 1 : undefined)
             .split(/(?<!\\)\|/).map((c) => c.trim().replace(/\\\|/g, "|"));
         const code = (c: string | undefined): string | undefined => (c !== undefined && /^`.*`$/.test(c) ? c.slice(1, -1) : undefined);
-        const [file, mutator, original, replacement] = cells.slice(0, 4).map(code);
-        const reason = cells[4] ?? "";
-        if (file === undefined || mutator === undefined || original === undefined || replacement === undefined || reason === "") {
-            throw new Error(`test/mutation/equivalent.md line ${index + 1}: a row is | \`file\` | \`mutator\` | \`original\` | \`replacement\` | reason |, each code cell in backticks and the reason given: ${line}`);
+        const [file, mutator, lines, original, replacement] = cells.slice(0, 5).map(code);
+        const reason = cells[5] ?? "";
+        if (file === undefined || mutator === undefined || lines === undefined || original === undefined || replacement === undefined || reason === "") {
+            throw new Error(`test/mutation/equivalent.md line ${index + 1}: a row is | \`file\` | \`mutator\` | \`code\` | \`original\` | \`replacement\` | reason |, each code cell in backticks and the reason given: ${line}`);
         }
-        rows.set(rowKey({ file, mutator, original: collapse(original), replacement: collapse(replacement) }), reason);
+        rows.set(rowKey({ file, mutator, code: collapse(lines), original: collapse(original), replacement: collapse(replacement) }), reason);
     }
     return rows;
 }
@@ -183,7 +186,7 @@ function main(argv: string[]): number {
     lines.push(`surviving mutants: ${justified} justified in test/mutation/equivalent.md, ${unjustified.length} not`);
     if (argv.includes("--survivors")) {
         for (const k of unjustified) {
-            lines.push(`  ${k.file}:${k.line} ${k.mutator}: \`${k.original}\` -> \`${k.replacement}\``);
+            lines.push(`  ${k.file}:${k.line} ${k.mutator}: \`${k.original}\` -> \`${k.replacement}\` in \`${k.code}\``);
         }
     }
     process.stdout.write(lines.join("\n") + "\n");

@@ -20,7 +20,7 @@ describe("npm run mutate:score (scripts/mutation-score.ts)", () => {
 
     it("keys a mutant by file, line, mutator, and its original and replacement code with whitespace collapsed", () => {
         assert.deepEqual(keyOf("policy/x.ts", source, mutant("1", "Survived", [2, 5], [3, 6], "LogicalOperator", "x > 2 ||\n    y")), {
-            file: "policy/x.ts", line: 2, mutator: "LogicalOperator", original: "x > 2 && y", replacement: "x > 2 || y",
+            file: "policy/x.ts", line: 2, mutator: "LogicalOperator", code: "if (x > 2 && y) {", original: "x > 2 && y", replacement: "x > 2 || y",
         });
         const { replacement: _, ...noReplacement } = mutant("2", "Survived", [4, 5], [4, 9], "BlockStatement");
         assert.equal(keyOf("policy/x.ts", source, noReplacement as ReportMutant).replacement, "");
@@ -51,21 +51,21 @@ describe("npm run mutate:score (scripts/mutation-score.ts)", () => {
     it("reads the equivalents' rows, a | inside code escaped, and refuses a row without its reason", () => {
         const rows = readEquivalents([
             "# Equivalent mutants",
-            "| file | mutator | original | replacement | reason |",
-            "|---|---|---|---|---|",
-            "| `policy/x.ts` | `LogicalOperator` | `a \\|\\| b` | `a  && b` | both are false when a is unset |",
+            "| file | mutator | code | original | replacement | reason |",
+            "|---|---|---|---|---|---|",
+            "| `policy/x.ts` | `LogicalOperator` | `if (a \\|\\|   b) {` | `a \\|\\| b` | `a  && b` | both are false when a is unset |",
         ].join("\n"));
-        assert.deepEqual([...rows.entries()], [[["policy/x.ts", "LogicalOperator", "a || b", "a && b"].join("\u0000"), "both are false when a is unset"]]);
-        assert.throws(() => readEquivalents("| `policy/x.ts` | `LogicalOperator` | `a` | `b` |  |"),
-            { message: "test/mutation/equivalent.md line 1: a row is | `file` | `mutator` | `original` | `replacement` | reason |, each code cell in backticks and the reason given: | `policy/x.ts` | `LogicalOperator` | `a` | `b` |  |" });
-        assert.throws(() => readEquivalents("| `policy/x.ts` | LogicalOperator | `a` | `b` | why |"), /line 1: a row is/);
+        assert.deepEqual([...rows.entries()], [[["policy/x.ts", "LogicalOperator", "if (a || b) {", "a || b", "a && b"].join("\u0000"), "both are false when a is unset"]]);
+        assert.throws(() => readEquivalents("| `policy/x.ts` | `LogicalOperator` | `f(a)` | `a` | `b` |  |"),
+            { message: "test/mutation/equivalent.md line 1: a row is | `file` | `mutator` | `code` | `original` | `replacement` | reason |, each code cell in backticks and the reason given: | `policy/x.ts` | `LogicalOperator` | `f(a)` | `a` | `b` |  |" });
+        assert.throws(() => readEquivalents("| `policy/x.ts` | LogicalOperator | `f(a)` | `a` | `b` | why |"), /line 1: a row is/);
     });
 
-    it("test/mutation/equivalent.md is well formed, and each row's original code is still in its file", () => {
+    it("test/mutation/equivalent.md is well formed, and each row's lines are still in its file, its original code on them", () => {
         const text = readSource("test/mutation/equivalent.md");
         const rows = [...readEquivalents(text).keys()].map((k) => k.split("\u0000"));
         const collapse = (s: string): string => s.replace(/\s+/g, " ");
-        const stale = rows.filter(([file, , original]) => !fs.existsSync(path.join(SOURCE_ROOT, file)) || !collapse(readSource(file)).includes(original));
+        const stale = rows.filter(([file, , code, original]) => !code.includes(original) || !fs.existsSync(path.join(SOURCE_ROOT, file)) || !collapse(readSource(file)).includes(code));
         assert.deepEqual(stale, [], "a listed mutant's code is gone: remove its row");
     });
 });

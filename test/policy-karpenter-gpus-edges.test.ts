@@ -110,6 +110,8 @@ describe("policy/karpenter-gpus.ts nvidiaGpuReach at the edges", () => {
         ["family NotIn g99x, p99x and gr99x", [req(INSTANCE_FAMILY, "NotIn", ["g99x", "p99x", "gr99x"])], ALL, true],
         ["instance type NotIn g99x.xlarge, p99x.xlarge and gr99x.xlarge", [req(INSTANCE_TYPE, "NotIn", ["g99x.xlarge", "p99x.xlarge", "gr99x.xlarge"])], ALL, true],
         ["size In xlarge and NotIn xlarge", [req(INSTANCE_SIZE, "In", ["xlarge"]), req(INSTANCE_SIZE, "NotIn", ["xlarge"])], [], false],
+        // No family's name is a number, so a number bound on the family admits none (the model tries 2, 3 and 4 here).
+        ["family Gt 3", [req(INSTANCE_FAMILY, "Gt", ["3"])], [], false],
     ];
     for (const [name, reqs, families, unbounded] of cases) {
         it(`${name}: ${families.length === ALL.length ? "every family" : `families [${families.join(", ")}]`}, ${unbounded ? "" : "not "}unbounded`, () => {

@@ -12,6 +12,11 @@
  * up to the whole. The score is StrykerJS's: detected (killed or timed out) over detected, survived
  * and not covered; ignored (static) mutants and those that do not compile are outside it.
  *
+ * A surviving static mutant (code that runs as its module loads, such as a `defaults` const, that
+ * tests also cover) is marked `[static]`: with `ignoreStatic`, StrykerJS runs it with the covering
+ * tests but activates it only after the modules have loaded, so what it changes at load time is
+ * never tested. `MUTATE_STATIC=1` tests it for real (a fresh process and the whole suite each).
+ *
  * A surviving mutant is justified when test/mutation/equivalent.md lists it, with the reason it
  * behaves as the original (an equivalent mutant) or cannot be observed by a test. A row names the
  * file, the mutator, the lines the mutant is on, the original code and the replacement (whitespace
@@ -40,6 +45,8 @@ export interface ReportMutant {
     replacement?: string;
     location: { start: Position; end: Position };
     status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+    /** It runs as its module loads. One that tests also cover is run with those tests but activated only after the modules load. */
+    static?: boolean;
 }
 export interface ReportFile { source: string; mutants: ReportMutant[] }
 export interface Report { files: Record<string, ReportFile> }
@@ -47,7 +54,7 @@ export interface Report { files: Record<string, ReportFile> }
 /** One mutant, as the equivalents file and the survivors' list name it: `code` is the whole of the lines it is on. */
 export interface MutantKey { file: string; line: number; mutator: string; code: string; original: string; replacement: string }
 
-export interface Tally { killed: number; timeout: number; survived: number; noCoverage: number; ignored: number; errors: number }
+export interface Tally { killed: number; timeout: number; survived: number; staticSurvived: number; noCoverage: number; ignored: number; errors: number }
 
 const collapse = (s: string): string => s.replace(/\s+/g, " ").trim();
 
@@ -113,12 +120,12 @@ export function mergeReports(reports: Report[]): Map<string, ReportFile> {
 }
 
 export function tally(mutants: ReportMutant[]): Tally {
-    const t: Tally = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 0, errors: 0 };
+    const t: Tally = { killed: 0, timeout: 0, survived: 0, staticSurvived: 0, noCoverage: 0, ignored: 0, errors: 0 };
     for (const m of mutants) {
         switch (m.status) {
             case "Killed": t.killed++; break;
             case "Timeout": t.timeout++; break;
-            case "Survived": t.survived++; break;
+            case "Survived": t.survived++; t.staticSurvived += m.static === true ? 1 : 0; break;
             case "NoCoverage": t.noCoverage++; break;
             case "Ignored": t.ignored++; break;
             default: t.errors++;
@@ -138,7 +145,7 @@ export function formatTally(name: string, t: Tally, target?: number): string {
     const s = score(t);
     const figure = s === undefined ? "   n/a" : `${s.toFixed(1).padStart(5)}%`;
     const verdict = target === undefined || s === undefined ? "" : s >= target ? ` (target ${target}%: met)` : ` (target ${target}%: NOT MET)`;
-    return `  ${name.padEnd(14)}${figure}${verdict}  killed ${t.killed}, timed out ${t.timeout}, survived ${t.survived}, not covered ${t.noCoverage}; ignored ${t.ignored}, errors ${t.errors}`;
+    return `  ${name.padEnd(14)}${figure}${verdict}  killed ${t.killed}, timed out ${t.timeout}, survived ${t.survived}${t.staticSurvived > 0 ? ` (${t.staticSurvived} static)` : ""}, not covered ${t.noCoverage}; ignored ${t.ignored}, errors ${t.errors}`;
 }
 
 function readReports(): Report[] {
@@ -172,7 +179,7 @@ function main(argv: string[]): number {
             if (equivalents.has(rowKey(key))) {
                 justified++;
             } else {
-                unjustified.push(key);
+                unjustified.push({ ...key, mutator: m.static === true && m.status === "Survived" ? `${key.mutator} [static]` : key.mutator });
             }
         }
     }

@@ -29,15 +29,15 @@ describe("npm run mutate:score (scripts/mutation-score.ts)", () => {
     it("counts statuses, and scores detected (killed, timed out) over detected, survived and not covered", () => {
         const t = tally([
             mutant("1", "Killed", [1, 1], [1, 2]), mutant("2", "Killed", [1, 1], [1, 2]), mutant("3", "Timeout", [1, 1], [1, 2]),
-            mutant("4", "Survived", [1, 1], [1, 2]), mutant("5", "NoCoverage", [1, 1], [1, 2]), mutant("6", "Ignored", [1, 1], [1, 2]),
+            { ...mutant("4", "Survived", [1, 1], [1, 2]), static: true }, mutant("5", "NoCoverage", [1, 1], [1, 2]), mutant("6", "Ignored", [1, 1], [1, 2]),
             mutant("7", "CompileError", [1, 1], [1, 2]), mutant("8", "RuntimeError", [1, 1], [1, 2]),
         ]);
-        assert.deepEqual(t, { killed: 2, timeout: 1, survived: 1, noCoverage: 1, ignored: 1, errors: 2 });
+        assert.deepEqual(t, { killed: 2, timeout: 1, survived: 1, staticSurvived: 1, noCoverage: 1, ignored: 1, errors: 2 });
         assert.equal(score(t), 60);
-        assert.equal(score({ killed: 0, timeout: 0, survived: 0, noCoverage: 0, ignored: 4, errors: 0 }), undefined);
-        assert.equal(formatTally("policy/", t, 90), "  policy/        60.0% (target 90%: NOT MET)  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
-        assert.equal(formatTally("policy/", t, 60), "  policy/        60.0% (target 60%: met)  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
-        assert.equal(formatTally("scripts/plan/", t), "  scripts/plan/  60.0%  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
+        assert.equal(score({ killed: 0, timeout: 0, survived: 0, staticSurvived: 0, noCoverage: 0, ignored: 4, errors: 0 }), undefined);
+        assert.equal(formatTally("policy/", t, 90), "  policy/        60.0% (target 90%: NOT MET)  killed 2, timed out 1, survived 1 (1 static), not covered 1; ignored 1, errors 2");
+        assert.equal(formatTally("policy/", t, 60), "  policy/        60.0% (target 60%: met)  killed 2, timed out 1, survived 1 (1 static), not covered 1; ignored 1, errors 2");
+        assert.equal(formatTally("scripts/plan/", { ...t, staticSurvived: 0 }), "  scripts/plan/  60.0%  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
     });
 
     it("takes each file from the newest report that holds it", () => {

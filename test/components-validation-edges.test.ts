@@ -6,6 +6,8 @@ import * as assert from "node:assert/strict";
 
 import { compareVersions } from "../components/common/validation";
 import { GcsRedisArgs, resolveGcsRedisArgs, validateGcsRedisArgs } from "../components/gcs-redis/args";
+import { kubeRayDefaults, validateKubeRayArgs } from "../components/kuberay/args";
+import { monitoringDefaults, monitoringWarnings, validateMonitoringArgs } from "../components/monitoring/args";
 
 describe("components/common/validation.ts compareVersions at the edges", () => {
     it("reads a missing trailing part as 0 on either side, so 2.54.1 is after 2.54 and 2.54.0 equals it", () => {
@@ -26,5 +28,24 @@ describe("GcsRedis engineVersion for Valkey at the edges", () => {
         assert.deepEqual(check("7.10"), []);
         assert.deepEqual(check("v7.1"), [notMajorMinor("v7.1")]);
         assert.deepEqual(check("7.1.0"), [notMajorMinor("7.1.0")]);
+    });
+});
+
+describe("KubeRayOperator featureGates and MonitoringStack versions and warnings at the edges", () => {
+    it("names several unknown feature gates in the plural, with KubeRay 1.7.0's gates", () => {
+        assert.deepEqual(validateKubeRayArgs("kuberay", { ...kubeRayDefaults, featureGates: [{ name: "Foo", enabled: true }, { name: "Bar", enabled: false }] }), [
+            `featureGates ["Foo","Bar"] are not feature gates of KubeRay 1.7.0: use RayClusterStatusConditions, RayJobDeletionPolicy, RayMultiHostIndexing, RayServiceIncrementalUpgrade, RayCronJob, RayClusterMTLS, RayClusterNetworkPolicy, RayClusterHistoryServer, SidecarSubmitterRestart, GCSFaultToleranceEmbeddedStorage, KubernetesWAS.`,
+        ]);
+    });
+
+    it("refuses a dcgmExporterVersion that is no chart version, naming the pinned one", () => {
+        assert.deepEqual(validateMonitoringArgs({ ...monitoringDefaults, dcgmExporterVersion: "4.8" }), [`dcgmExporterVersion "4.8" is not a chart version: pin one such as "4.8.2".`]);
+    });
+
+    it("warns of deleting Prometheus's volume only when there is one (a StorageClass)", () => {
+        assert.deepEqual(monitoringWarnings("m", { ...monitoringDefaults, retainVolumeOnDelete: false, storageClassName: undefined }), []);
+        assert.deepEqual(monitoringWarnings("m", { ...monitoringDefaults, retainVolumeOnDelete: false, storageClassName: "gp3" }), [
+            "MonitoringStack m: retainVolumeOnDelete is false: Prometheus's volume and its samples are deleted with its StatefulSet, which prometheus-operator also deletes and recreates for a change such as a new storageSizeGiB.",
+        ]);
     });
 });

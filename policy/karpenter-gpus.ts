@@ -89,20 +89,27 @@ function familyOfType(instanceType: string): string {
     return instanceType.split(".")[0];
 }
 
-/** Whether a label value (undefined: the node lacks the label) meets a requirement; an operator this does not know never rules a node out. */
-function meets(r: Requirement, value: string | undefined): boolean {
+/** A label value as Gt and Lt compare it: a whole integer, else not a number (NaN, which no comparison meets), as is a missing one (undefined). */
+export function integer(v: string | undefined): number {
+    return /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+}
+
+/**
+ * Whether a label value (undefined: the node lacks the label) meets a requirement, as Karpenter and
+ * the scheduler read node selector operators; an operator this does not know never rules a node
+ * out. Shared with policy/scheduling.ts.
+ */
+export function meets(r: Requirement, value: string | undefined): boolean {
     const values = r.values ?? [];
-    // An integer, or NaN (which no comparison meets) for anything else, a missing value (undefined) included.
-    const number = (v: string | undefined): number => (/^-?\d+$/.test(String(v)) ? Number(v) : NaN);
     switch (r.operator) {
         case "In": return values.some((v) => v === value);
         case "NotIn": return !values.some((v) => v === value);
         case "Exists": return value !== undefined;
         case "DoesNotExist": return value === undefined;
-        case "Gt": return number(value) > number(values[0]);
-        case "Gte": return number(value) >= number(values[0]);
-        case "Lt": return number(value) < number(values[0]);
-        case "Lte": return number(value) <= number(values[0]);
+        case "Gt": return integer(value) > integer(values[0]);
+        case "Gte": return integer(value) >= integer(values[0]);
+        case "Lt": return integer(value) < integer(values[0]);
+        case "Lte": return integer(value) <= integer(values[0]);
         default: return true;
     }
 }

@@ -13,16 +13,12 @@
  */
 import { GPU_INSTANCE_FAMILIES, instanceSizeOf } from "./catalog";
 import { at } from "./common";
-import { categoryOf } from "./karpenter-gpus";
+import { categoryOf, integer, meets, Requirement } from "./karpenter-gpus";
 
 type Props = Record<string, unknown>;
 
 /** One node requirement: a nodeSelector entry, a NodePool requirement or a node affinity match expression. */
-export interface Requirement {
-    key: string;
-    operator: string;
-    values?: string[];
-}
+export type { Requirement };
 
 const INSTANCE_TYPE = "node.kubernetes.io/instance-type";
 const INSTANCE_FAMILY = "karpenter.k8s.aws/instance-family";
@@ -66,27 +62,6 @@ export function instanceTypeLabels(instanceType: string): Record<string, string>
 }
 
 const CATALOGUE_TYPES = Object.values(GPU_INSTANCE_FAMILIES).flatMap((f) => Object.keys(f.sizes).map((size) => `${f.family}.${size}`));
-
-/** A label value as Gt and Lt compare it: a whole integer, else not a number (NaN), as is a missing one (undefined). */
-function integer(v: string | undefined): number {
-    return /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
-}
-
-/** Whether a label value (undefined: the node lacks the label) meets a requirement; an operator this does not know never rules a node out. */
-function meets(r: Requirement, value: string | undefined): boolean {
-    const [isIn, bound] = [r.values?.some((v) => v === value) ?? false, integer(r.values?.[0])];
-    switch (r.operator) {
-        case "In": return isIn;
-        case "NotIn": return !isIn;
-        case "Exists": return value !== undefined;
-        case "DoesNotExist": return value === undefined;
-        case "Gt": return integer(value) > bound;
-        case "Gte": return integer(value) >= bound;
-        case "Lt": return integer(value) < bound;
-        case "Lte": return integer(value) <= bound;
-        default: return true;
-    }
-}
 
 /**
  * Whether one label can take a value that meets every requirement on it: `present` says whether

@@ -32,7 +32,13 @@ export default {
     // TypeScript (Stryker replaces the reporter, and applies its own timeouts instead of mocha's).
     // MUTATE_TESTS narrows the spec here rather than with --testFiles: with --testFiles, Stryker
     // runs static mutants without activating them as the modules load, and they all survive.
-    mochaOptions: { config: ".mocharc.json", ...(process.env.MUTATE_TESTS ? { spec: list(process.env.MUTATE_TESTS) } : {}) },
+    // test/support/stryker-hooks.ts counts what a suite's `before` hook runs for every test of the
+    // suite (StrykerJS counts it for whichever test ran last; see that file).
+    mochaOptions: {
+        config: ".mocharc.json",
+        require: ["./scripts/register-ts.js", "./test/support/stryker-hooks.ts"],
+        ...(process.env.MUTATE_TESTS ? { spec: list(process.env.MUTATE_TESTS) } : {}),
+    },
     // The TypeScript checker marks mutants that do not compile (CompileError) instead of running
     // them, but it type-checks the whole program (a million lines of provider declarations) for
     // each mutant: about 15 s a mutant on the loaded 2-core machine measured, against about 0.1 s

@@ -27,8 +27,12 @@ function statement(statements: PolicyStatement[], sid: string): PolicyStatement 
 }
 
 describe("AWS Load Balancer Controller IAM policy", () => {
-    const policy = loadBalancerControllerPolicy({ partition: "aws-us-gov" });
-    const statements = policy.Statement;
+    let policy: ReturnType<typeof loadBalancerControllerPolicy>;
+    let statements: PolicyStatement[];
+    before(() => {
+        policy = loadBalancerControllerPolicy({ partition: "aws-us-gov" });
+        statements = policy.Statement;
+    });
 
     it("has upstream's 16 statements (iam_policy.json at v3.5.0), all Allow, with unique IAM-valid Sids", () => {
         assert.equal(policy.Version, "2012-10-17");
@@ -128,7 +132,10 @@ describe("AWS Load Balancer Controller IAM policy", () => {
 });
 
 describe("AWS Load Balancer Controller Helm values", () => {
-    const values = loadBalancerControllerValues(INPUT);
+    let values: ReturnType<typeof loadBalancerControllerValues>;
+    before(() => {
+        values = loadBalancerControllerValues(INPUT);
+    });
 
     it("pass the cluster, region and VPC, and run two replicas on the system nodes as the Pod Identity service account, keeping the webhook's TLS secret and without the Service mutator", () => {
         assert.deepEqual(values, {

@@ -41,7 +41,10 @@ const MIXED: ModelArgs[] = [
 
 describe("placement: Ray places every replica where the plan says", () => {
     describe("the node types, as a running node and as the autoscaler see them", () => {
-        const p = placementOf(specOf(SAME_GPU));
+        let p: Placement;
+        before(() => {
+            p = placementOf(specOf(SAME_GPU));
+        });
 
         it("the operator parses every group's resources (no 'failed to add accelerator resources'), and the autoscaler reads what the nodes advertise", () => {
             assert.deepEqual(p.nodeTypes.map((t) => [t.name, t.operatorErrors]), [["headgroup", []], ["cpu", []], ["g6e-xlarge", []], ["g6e-12xlarge", []]]);
@@ -61,8 +64,12 @@ describe("placement: Ray places every replica where the plan says", () => {
     });
 
     describe("L40S on two instance types (g6e.xlarge and g6e.12xlarge)", () => {
-        const spec = specOf(SAME_GPU);
-        const p = placementOf(spec);
+        let spec: any;
+        let p: Placement;
+        before(() => {
+            spec = specOf(SAME_GPU);
+            p = placementOf(spec);
+        });
 
         it("each model lands only on its own group, for the running nodes and for the autoscaler", () => {
             assert.deepEqual(whereItLands(p, model(p, "qwen3-8b")), { nodes: ["g6e-xlarge"], autoscaler: ["g6e-xlarge"] });
@@ -97,8 +104,12 @@ describe("placement: Ray places every replica where the plan says", () => {
     });
 
     describe("Serve's ingress and proxies", () => {
-        const spec = specOf(SAME_GPU);
-        const p = placementOf(spec);
+        let spec: any;
+        let p: Placement;
+        before(() => {
+            spec = specOf(SAME_GPU);
+            p = placementOf(spec);
+        });
 
         it("runs the OpenAI ingress only on the CPU group: 1 CPU and the CPU group's mark", () => {
             assert.deepEqual(p.ingress.bundles, [{ "CPU": 1, "GPU": 0, "ray-vllm-eks-group-cpu": 0.001 }]);
@@ -118,8 +129,12 @@ describe("placement: Ray places every replica where the plan says", () => {
     });
 
     describe("two tensor-parallel sizes on one instance type", () => {
-        const spec = specOf(MIXED);
-        const p = placementOf(spec);
+        let spec: any;
+        let p: Placement;
+        before(() => {
+            spec = specOf(MIXED);
+            p = placementOf(spec);
+        });
 
         it("splits them into a group per size; the two 1-GPU models share theirs", () => {
             assert.deepEqual(groupsOf(spec), { "cpu": [1, 2], "g6e-12xlarge-tp1": [1, 2], "g6e-12xlarge-tp4": [1, 3] });

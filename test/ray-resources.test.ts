@@ -63,8 +63,12 @@ describe("placement builders", () => {
 
 describe("rayStartParams.resources, as the KubeRay 1.7 operator and Ray's autoscaler read it", () => {
     const { model: _m, ...defaults } = vllmServiceDefaults;
-    const spec = rayServiceSpec({ ...defaults } as ResolvedServiceArgs, [CHAT, SMALL, EMBED], undefined) as any;
-    const groups: any[] = spec.rayClusterConfig.workerGroupSpecs;
+    let spec: any;
+    let groups: any[];
+    before(() => {
+        spec = rayServiceSpec({ ...defaults } as ResolvedServiceArgs, [CHAT, SMALL, EMBED], undefined);
+        groups = spec.rayClusterConfig.workerGroupSpecs;
+    });
 
     it("both parse every group's resources to the same whole quantities", () => {
         const expected: Record<string, Record<string, number>> = {

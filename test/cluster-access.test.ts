@@ -6,6 +6,7 @@ import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, descendantsOf, resource, settle, valueOf } from "./support/mocks";
+import { asModuleLoad } from "./support/stryker-hooks";
 
 import { accessScope, LlmCluster } from "../components/cluster";
 
@@ -184,11 +185,13 @@ describe("LlmCluster's modules", () => {
         const cache = Object.fromEntries(saved.map((k) => [k, require.cache[k]]));
         saved.forEach((k) => delete require.cache[k]);
         try {
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            require(`../components/cluster/${first}`);
-            // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const { clusterDefaults } = require("../components/cluster/args") as typeof import("../components/cluster/args");
-            return { lbc: clusterDefaults.loadBalancerControllerVersion, karpenter: clusterDefaults.karpenterVersion };
+            return asModuleLoad(() => {
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                require(`../components/cluster/${first}`);
+                // eslint-disable-next-line @typescript-eslint/no-require-imports
+                const { clusterDefaults } = require("../components/cluster/args") as typeof import("../components/cluster/args");
+                return { lbc: clusterDefaults.loadBalancerControllerVersion, karpenter: clusterDefaults.karpenterVersion };
+            });
         } finally {
             Object.keys(require.cache).filter((k) => k.startsWith(dir)).forEach((k) => delete require.cache[k]);
             Object.assign(require.cache, cache);

@@ -92,9 +92,6 @@ export function checkAllowlist(argument: string, cidrs: string[], whose: string)
 
 /** True when the CIDR's address has no bits set past its prefix (10.0.0.0/16, not 10.0.0.1/16). */
 export function isNetworkAddress(cidr: { address: number; prefix: number }): boolean {
-    if (cidr.prefix === 0) {
-        return cidr.address === 0;
-    }
     const hostBits = 32 - cidr.prefix;
     const hostMask = hostBits === 32 ? 0xffffffff : (2 ** hostBits) - 1;
     return (cidr.address & hostMask) === 0;

@@ -187,7 +187,7 @@ export function gcsRedisWarnings(name: string, a: ResolvedGcsRedisArgs): string[
 export function gcsRedisFinalSnapshotName(name: string, stack: string): string {
     const suffix = "-final";
     const room = MAX_FINAL_SNAPSHOT_NAME_LENGTH - name.length - suffix.length - 1;
-    const part = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, Math.max(room, 0)).replace(/^-+|-+$/g, "");
+    const part = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, Math.max(room, 0)).replace(/^-|-$/g, "");
     return part === "" ? `${name}${suffix}` : `${name}-${part}${suffix}`;
 }
 

@@ -527,7 +527,7 @@ export type ResolvedModel = ModelArgs & { [K in keyof typeof vllmServiceDefaults
 const ARCHITECTURE_ARGS = ["numHiddenLayers", "numKeyValueHeads", "headDim"] as const;
 
 function isPositiveInteger(v: unknown): v is number {
-    return typeof v === "number" && Number.isInteger(v) && v > 0;
+    return Number.isInteger(v) && (v as number) > 0;
 }
 
 function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
@@ -554,7 +554,10 @@ function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
             ? `${at}.parametersBillions is missing for ${show(m.source)}: give the model's parameter count in billions (from its model card) so its size can be checked against the accelerator.`
             : undefined),
         () => {
-            if (!size || m.parametersBillions === undefined || !(m.dtype in DTYPE_BYTES) || size.gpus % m.tensorParallelSize !== 0) {
+            // Only a model whose other figures are valid: at a gpuMemoryUtilization of 0 nothing fits, and
+            // its own error says what to fix.
+            if (!size || m.parametersBillions === undefined || !(m.dtype in DTYPE_BYTES) || size.gpus % m.tensorParallelSize !== 0
+                || !(m.gpuMemoryUtilization > 0 && m.gpuMemoryUtilization <= 1)) {
                 return undefined;
             }
             const sizing = { parametersBillions: m.parametersBillions, dtype: m.dtype, accelerator: m.accelerator, gpuMemoryUtilization: m.gpuMemoryUtilization };

@@ -231,10 +231,11 @@ export class VllmRayService extends pulumi.ComponentResource {
 
         const { model: _modelDefaults, ...serviceDefaults } = vllmServiceDefaults;
         const a = withDefaults(serviceDefaults, args) as ResolvedServiceArgs;
-        const models = (args?.models ?? []).map(resolveModel);
+        const given = args?.models ?? [];
+        const models = given.map(resolveModel);
         const providerProblem = checkKubernetesProvider("VllmRayService", this);
         throwIfInvalid("VllmRayService", [...(providerProblem ? [providerProblem] : []), ...validateVllmServiceArgs(name, a, models)], this);
-        for (const warning of vllmServiceWarnings(name, args?.models ?? [], models)) {
+        for (const warning of vllmServiceWarnings(name, given, models)) {
             void pulumi.log.warn(warning, this);
         }
         for (const note of vllmServiceNotes(name, models)) {

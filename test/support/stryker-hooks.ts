@@ -99,6 +99,24 @@ function trackAll(suite: Suite): void {
     suite.suites.forEach(trackAll);
 }
 
+/**
+ * Runs `load` (a test that loads modules afresh) as StrykerJS counts a module's loading: as static
+ * coverage, not the running test's. Otherwise every constant of the reloaded modules would count as
+ * covered by that one test, and StrykerJS would run their mutants with it alone instead of
+ * leaving them out of the score with the other static mutants (stryker.config.mjs ignoreStatic).
+ * Outside StrykerJS it only runs `load`.
+ */
+export function asModuleLoad<T>(load: () => T): T {
+    const ns = instrumenter();
+    const previous = ns.currentTestId;
+    ns.currentTestId = undefined;
+    try {
+        return load();
+    } finally {
+        ns.currentTestId = previous;
+    }
+}
+
 export const mochaHooks = {
     beforeAll(this: Context): void {
         // The root suite: every file has loaded, so every suite and hook exists.

@@ -1,0 +1,298 @@
+/**
+ * Edges of VllmRayService's and MonitoringStack's argument validation that the mutation run
+ * (npm run mutate) showed untested: each per-model and per-service message written out, the values
+ * at and just past each boundary, the dashboard's sign-in detection, the KV-cache sizing guards
+ * (architectureOf, capacityOf) and the version, duration and URL patterns of MonitoringStack.
+ */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+
+import { monitoringDefaults, ResolvedMonitoringArgs, validateMonitoringArgs } from "../components/monitoring/args";
+import {
+    architectureOf, capacityOf, dashboardSignIn, ModelArgs, RayDashboardIngressArgs, ResolvedModel, ResolvedServiceArgs, resolveModel, validateDashboardIngress,
+    validateVllmServiceArgs, vllmServiceDefaults, vllmServiceWarnings,
+} from "../components/vllm-service/args";
+
+const { model: _modelDefaults, ...SERVICE_DEFAULTS } = vllmServiceDefaults;
+
+/** Qwen3 8B on a g6.2xlarge (one L4): a model of the catalogue that fits, with a sized KV cache. */
+const QWEN: ModelArgs = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6.2xlarge" };
+/** A model the catalogue does not know: its KV cache is not sized, so it keeps the fixed Serve defaults. */
+const UNKNOWN: ModelArgs = { name: "acme-7b", source: "acme/unknown-7b", accelerator: "g6.2xlarge", parametersBillions: 7 };
+
+/** QWEN with `given` resolved as the constructor resolves it, then `resolved` set over the result. */
+function model(given: Partial<ModelArgs> = {}, resolved: Partial<ResolvedModel> = {}): ResolvedModel {
+    return { ...resolveModel({ ...QWEN, ...given }), ...resolved };
+}
+
+/** The messages for the service's defaults with `overrides`, serving `models`. */
+function check(overrides: Partial<ResolvedServiceArgs>, models: ResolvedModel[] = [model()]): string[] {
+    return validateVllmServiceArgs("svc", { ...SERVICE_DEFAULTS, ...overrides } as ResolvedServiceArgs, models);
+}
+
+describe("validateVllmServiceArgs: each model's messages", () => {
+    it("accepts QWEN with every default (the baseline of the cases below)", () => {
+        assert.deepStrictEqual(check({}), []);
+    });
+
+    it("refuses an empty model name with the message that asks for the name clients send", () => {
+        assert.deepStrictEqual(check({}, [model({ name: "" })]), [
+            `models[0].name is empty: give the name clients send as "model", such as "llama-3.1-8b".`,
+        ]);
+    });
+
+    it("refuses an empty source with the message that asks for a Hugging Face id or an s3:// URI", () => {
+        assert.deepStrictEqual(check({}, [model({ source: "", parametersBillions: 8 })]), [
+            `models[0].source is empty: give a Hugging Face model id such as "meta-llama/Llama-3.1-8B-Instruct", or an s3:// URI.`,
+        ]);
+    });
+
+    it("refuses a dtype the sizing check does not know, listing the known ones joined by \", \"", () => {
+        assert.deepStrictEqual(check({}, [model({ dtype: "int8" })]), [
+            `models[0].dtype "int8" is not a dtype the sizing check knows: use auto, bfloat16, float16, half, float32, float.`,
+        ]);
+    });
+
+    it("accepts gpuMemoryUtilization exactly 1 and refuses 1.01 as outside (0, 1]", () => {
+        assert.deepStrictEqual(check({}, [model({ gpuMemoryUtilization: 1 })]), []);
+        assert.deepStrictEqual(check({}, [model({ gpuMemoryUtilization: 1.01 })]), [
+            `models[0].gpuMemoryUtilization 1.01 must be in (0, 1]: the share of each GPU's memory vLLM may use, such as 0.9.`,
+        ]);
+    });
+
+    it("refuses gpuMemoryUtilization 0 with its own message only, not a fit message that suggests no accelerator", () => {
+        assert.deepStrictEqual(check({}, [model({ gpuMemoryUtilization: 0 })]), [
+            `models[0].gpuMemoryUtilization 0 must be in (0, 1]: the share of each GPU's memory vLLM may use, such as 0.9.`,
+        ]);
+    });
+
+    it("refuses minReplicas -1 as not a whole number of at least 0", () => {
+        assert.deepStrictEqual(check({}, [model({}, { minReplicas: -1 })]), [
+            `models[0].minReplicas -1 must be a whole number of at least 0 (0 scales to zero when idle).`,
+        ]);
+    });
+
+    it("refuses maxReplicas 0 as not a whole number of at least 1", () => {
+        assert.deepStrictEqual(check({}, [model({}, { minReplicas: 0, maxReplicas: 0 })]), [
+            `models[0].maxReplicas 0 must be a whole number of at least 1.`,
+        ]);
+    });
+
+    it("refuses maxOngoingRequests 2.5 as not a positive whole number", () => {
+        assert.deepStrictEqual(check({}, [model({}, { maxOngoingRequests: 2.5, targetOngoingRequests: 2 })]), [
+            `models[0].maxOngoingRequests 2.5 must be a positive whole number, such as 64.`,
+        ]);
+    });
+
+    it("refuses maxOngoingRequests 10 below targetOngoingRequests 16, and accepts them equal at 16", () => {
+        assert.deepStrictEqual(check({}, [model({}, { maxOngoingRequests: 10, targetOngoingRequests: 16 })]), [
+            `models[0].maxOngoingRequests (10) is below targetOngoingRequests (16): a replica could never reach its target; raise maxOngoingRequests.`,
+        ]);
+        assert.deepStrictEqual(check({}, [model({}, { maxOngoingRequests: 16, targetOngoingRequests: 16 })]), []);
+    });
+
+    it("refuses maxModelLength 0 as not a positive whole number of tokens", () => {
+        assert.deepStrictEqual(check({}, [model({}, { maxModelLength: 0 })]), [
+            `models[0].maxModelLength 0 must be a positive whole number of tokens, such as 8192.`,
+        ]);
+    });
+
+    it("refuses numHiddenLayers 0 given with the other two architecture numbers as not a positive whole number", () => {
+        assert.deepStrictEqual(check({}, [model({ numHiddenLayers: 0, numKeyValueHeads: 8, headDim: 128 })]), [
+            `models[0].numHiddenLayers 0 must be a positive whole number, from the model's config.json.`,
+        ]);
+    });
+});
+
+describe("validateVllmServiceArgs: the service's messages", () => {
+    it("refuses an empty models list with the message that shows a model", () => {
+        assert.deepStrictEqual(check({}, []), [
+            `models is empty: give at least one model, such as { name: "llama-3.1-8b", source: "meta-llama/Llama-3.1-8B-Instruct", accelerator: "g6.xlarge" }.`,
+        ]);
+    });
+
+    it("refuses an image without a tag as not pinned, naming the pinned image", () => {
+        assert.deepStrictEqual(check({ image: "rayproject/ray-llm" }), [
+            `image "rayproject/ray-llm" is not pinned: use a tag such as "rayproject/ray-llm:2.56.0-py312-cu130".`,
+        ]);
+    });
+
+    it("refuses a secret huggingFaceToken together with huggingFaceTokenSecretName with the one-way-only message alone", () => {
+        assert.deepStrictEqual(check({ huggingFaceToken: pulumi.secret("hf_token"), huggingFaceTokenSecretName: "hf" }), [
+            `huggingFaceToken and huggingFaceTokenSecretName are both set: give the token one way only.`,
+        ]);
+    });
+
+    it("skips the cpuWorkerCpu checks when cpuWorkerCpu is not known yet (an Output)", () => {
+        assert.deepStrictEqual(check({ cpuWorkerCpu: pulumi.output("0.5") as unknown as string }), []);
+    });
+
+    it("refuses modelCacheSizeGiB 9 as below 10 (and too small for QWEN's weights), and at 10 says only that the weights do not fit", () => {
+        const tooSmall = (gib: number) => `modelCacheSizeGiB ${gib} cannot hold the 15.3 GiB of weights of the models on g6.2xlarge: raise it to at least 16 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.`;
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 9 }), [
+            `modelCacheSizeGiB 9 must be a whole number of at least 10: model weights are cached there.`,
+            tooSmall(9),
+        ]);
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 10 }), [tooSmall(10)]);
+    });
+
+    it("accepts an internet-facing endpoint that lists serveAllowedCidrs", () => {
+        assert.deepStrictEqual(check({
+            exposeServe: true, serveInternetFacing: true, serveAllowedCidrs: ["203.0.113.0/24"], serveClientCidrs: ["10.0.0.0/16"],
+            serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f",
+        }), []);
+    });
+
+    it("refuses a serveTlsCertificateArn with a path after the certificate id", () => {
+        assert.deepStrictEqual(check({
+            exposeServe: true, serveClientCidrs: ["10.0.0.0/16"], serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc/def",
+        }), [
+            `serveTlsCertificateArn "arn:aws:acm:us-west-2:123456789012:certificate/abc/def" is not an ACM certificate ARN: give one such as "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-...".`,
+        ]);
+    });
+});
+
+describe("dashboardSignIn and validateDashboardIngress", () => {
+    const COGNITO = { cognitoUserPoolArn: "arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_abc", cognitoUserPoolClientId: "client", cognitoUserPoolDomain: "auth.example.com" };
+    /** A complete Cognito ingress: every check passes. */
+    const INGRESS: RayDashboardIngressArgs = {
+        allowedCidrs: ["10.20.0.0/16"], loadBalancerSubnetCidrs: ["10.0.0.0/16"], certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d", ...COGNITO,
+    };
+
+    it("reads no field as no sign-in, Cognito fields alone as cognito, OIDC fields alone as oidc, and both as none", () => {
+        assert.deepStrictEqual([
+            dashboardSignIn({ allowedCidrs: [], loadBalancerSubnetCidrs: [], certificateArn: "" }),
+            dashboardSignIn({ allowedCidrs: [], loadBalancerSubnetCidrs: [], certificateArn: "", cognitoUserPoolDomain: "auth.example.com" }),
+            dashboardSignIn({ allowedCidrs: [], loadBalancerSubnetCidrs: [], certificateArn: "", oidcIssuer: "https://idp.example.com" }),
+            dashboardSignIn({ allowedCidrs: [], loadBalancerSubnetCidrs: [], certificateArn: "", oidcIssuer: "https://idp.example.com", cognitoUserPoolDomain: "auth.example.com" }),
+        ], [undefined, "cognito", "oidc", undefined]);
+    });
+
+    it("accepts the complete Cognito ingress", () => {
+        assert.deepStrictEqual(validateDashboardIngress(INGRESS), []);
+    });
+
+    it("reads a missing allowedCidrs (untyped configuration) as empty, with the empty-allowlist message alone", () => {
+        assert.deepStrictEqual(validateDashboardIngress({ ...INGRESS, allowedCidrs: undefined as unknown as string[] }), [
+            `dashboardIngress.allowedCidrs is empty: whoever reaches the Ray dashboard can run code on the cluster (CVE-2023-48022); list the source CIDRs allowed to reach it, such as your VPN's "10.20.0.0/16".`,
+        ]);
+    });
+
+    it("reads a missing loadBalancerSubnetCidrs (untyped configuration) as empty, with the empty-subnets message alone", () => {
+        assert.deepStrictEqual(validateDashboardIngress({ ...INGRESS, loadBalancerSubnetCidrs: undefined as unknown as string[] }), [
+            `dashboardIngress.loadBalancerSubnetCidrs is empty: the NetworkPolicy admits the dashboard port only from the load balancer's subnets; give them, such as your VPC's CIDR "10.0.0.0/16".`,
+        ]);
+    });
+});
+
+describe("architectureOf", () => {
+    const QWEN3_8B = { hiddenLayers: 36, keyValueHeads: 8, headDim: 128 };
+
+    it("takes the three given numbers when all three are given", () => {
+        assert.deepStrictEqual(architectureOf({ ...QWEN, numHiddenLayers: 4, numKeyValueHeads: 2, headDim: 64 }), { hiddenLayers: 4, keyValueHeads: 2, headDim: 64 });
+    });
+
+    it("keeps the catalogue's architecture when only headDim is given", () => {
+        assert.deepStrictEqual(architectureOf({ ...QWEN, headDim: 64 }), QWEN3_8B);
+    });
+
+    it("keeps the catalogue's architecture when numHiddenLayers is missing", () => {
+        assert.deepStrictEqual(architectureOf({ ...QWEN, numKeyValueHeads: 2, headDim: 64 }), QWEN3_8B);
+    });
+
+    it("keeps the catalogue's architecture when numKeyValueHeads is missing", () => {
+        assert.deepStrictEqual(architectureOf({ ...QWEN, numHiddenLayers: 4, headDim: 64 }), QWEN3_8B);
+    });
+
+    it("gives no architecture for a source the catalogue does not know when one number is missing", () => {
+        assert.equal(architectureOf({ ...UNKNOWN, numHiddenLayers: 4, numKeyValueHeads: 2 }), undefined);
+    });
+});
+
+describe("capacityOf: only arguments the validation accepts are sized", () => {
+    const BASE = resolveModel(QWEN);
+
+    it("sizes QWEN at gpuMemoryUtilization exactly 1: 40752 tokens, maxOngoingRequests 19, target 13", () => {
+        assert.deepStrictEqual(capacityOf({ ...BASE, gpuMemoryUtilization: 1 }), {
+            kvCacheGiB: 5.596498727798464, tokens: 40752, sequences: 4.974609375, maxOngoingRequests: 19, targetOngoingRequests: 13,
+        });
+    });
+
+    it("sizes nothing at gpuMemoryUtilization 0 or 1.5", () => {
+        assert.deepStrictEqual([capacityOf({ ...BASE, gpuMemoryUtilization: 0 }), capacityOf({ ...BASE, gpuMemoryUtilization: 1.5 })], [undefined, undefined]);
+    });
+
+    it("sizes nothing for parametersBillions 0", () => {
+        assert.equal(capacityOf({ ...BASE, parametersBillions: 0 }), undefined);
+    });
+
+    it("sizes nothing for tensorParallelSize 3 on a g6e.12xlarge (3 does not divide its 4 GPUs)", () => {
+        assert.equal(capacityOf({ ...BASE, accelerator: "g6e.12xlarge", tensorParallelSize: 3 }), undefined);
+    });
+
+    it("sizes nothing for maxModelLength 0", () => {
+        assert.equal(capacityOf({ ...BASE, maxModelLength: 0 }), undefined);
+    });
+
+    it("sizes nothing for an architecture with keyValueHeads 0 or headDim 0", () => {
+        assert.deepStrictEqual([
+            capacityOf({ ...BASE, architecture: { hiddenLayers: 36, keyValueHeads: 0, headDim: 128 } }),
+            capacityOf({ ...BASE, architecture: { hiddenLayers: 36, keyValueHeads: 8, headDim: 0 } }),
+        ], [undefined, undefined]);
+    });
+});
+
+describe("resolveModel and vllmServiceWarnings: targetOngoingRequests at the maximum", () => {
+    it("raises maxOngoingRequests of a model whose cache is not sized from 64 to 96 for a target of exactly 64, not for 63", () => {
+        const at = (target: number) => {
+            const m = resolveModel({ ...UNKNOWN, targetOngoingRequests: target });
+            return [m.maxOngoingRequests, m.targetOngoingRequests];
+        };
+        assert.deepStrictEqual([at(63), at(64)], [[64, 63], [96, 64]]);
+    });
+
+    it("does not raise maxOngoingRequests for a targetOngoingRequests that is not a number (a string from untyped configuration)", () => {
+        assert.equal(resolveModel({ ...UNKNOWN, targetOngoingRequests: "100" as unknown as number }).maxOngoingRequests, 64);
+    });
+
+    it("warns of an explicit targetOngoingRequests of exactly QWEN's 11 requests at once, not of 10", () => {
+        const warnings = (target: number) => {
+            const given = { ...QWEN, targetOngoingRequests: target };
+            return vllmServiceWarnings("svc", [given], [resolveModel(given)]);
+        };
+        assert.deepStrictEqual(warnings(10), []);
+        assert.deepStrictEqual(warnings(11), [
+            `VllmRayService svc: models[0] "qwen3-8b" on g6.2xlarge (L4, tensorParallelSize 1) runs about 11 requests at once: its 3.4 GiB of KV cache per GPU holds 24464 tokens, 2.99 requests of maxModelLength 8192 or 11 of a typical 2048 tokens, and vLLM runs at most 256 (max_num_seqs). With targetOngoingRequests 11, a replica takes more than it runs, and the rest queue inside vLLM, where Serve's autoscaler does not see them. Use maxOngoingRequests 11 and targetOngoingRequests 8 (the defaults), or give the model more GPU memory.`,
+        ]);
+    });
+});
+
+describe("validateMonitoringArgs: the version, duration and URL patterns", () => {
+    const monitoring = (over: Partial<ResolvedMonitoringArgs>): string[] => validateMonitoringArgs({ ...monitoringDefaults, ...over });
+    const notChart = (argument: string, v: string, pinned: string) => `${argument} "${v}" is not a chart version: pin one such as "${pinned}".`;
+
+    it("accepts a chartVersion of multi-digit parts (10.20.30) and refuses one with a character before or after it", () => {
+        assert.deepStrictEqual(monitoring({ chartVersion: "10.20.30" }), []);
+        assert.deepStrictEqual(monitoring({ chartVersion: "x1.2.3" }), [notChart("chartVersion", "x1.2.3", "88.5.3")]);
+        assert.deepStrictEqual(monitoring({ chartVersion: "1.2.3x" }), [notChart("chartVersion", "1.2.3x", "88.5.3")]);
+    });
+
+    it("accepts a dcgmExporterVersion of multi-digit parts (10.20.30) and refuses one with a character before or after it", () => {
+        assert.deepStrictEqual(monitoring({ dcgmExporterVersion: "10.20.30" }), []);
+        assert.deepStrictEqual(monitoring({ dcgmExporterVersion: "x1.2.3" }), [notChart("dcgmExporterVersion", "x1.2.3", "4.8.2")]);
+        assert.deepStrictEqual(monitoring({ dcgmExporterVersion: "1.2.3x" }), [notChart("dcgmExporterVersion", "1.2.3x", "4.8.2")]);
+    });
+
+    it("accepts a retention of one or several durations (15d, 1d12h) and refuses one with a character before or after it", () => {
+        const notDuration = (v: string) => `retention "${v}" is not a Prometheus duration: use one such as "15d" or "12h".`;
+        assert.deepStrictEqual([monitoring({ retention: "15d" }), monitoring({ retention: "1d12h" })], [[], []]);
+        assert.deepStrictEqual(monitoring({ retention: "x15d" }), [notDuration("x15d")]);
+        assert.deepStrictEqual(monitoring({ retention: "15dx" }), [notDuration("15dx")]);
+    });
+
+    it("refuses a runbookBaseUrl with a character before https://", () => {
+        assert.deepStrictEqual(monitoring({ runbookBaseUrl: "xhttps://a" }), [
+            `runbookBaseUrl "xhttps://a" is not an https URL without a fragment: give the page of your runbooks, such as "https://github.com/ray-vllm-eks/ray-vllm-eks/blob/main/docs/runbooks.md".`,
+        ]);
+    });
+});

@@ -15,7 +15,10 @@ const SCOPE = {
 };
 
 describe("controllerPolicies: the Karpenter controller's statements, as upstream writes them", () => {
-    const policies = controllerPolicies(SCOPE);
+    let policies: ReturnType<typeof controllerPolicies>;
+    before(() => {
+        policies = controllerPolicies(SCOPE);
+    });
 
     it("iam-integration: passes the node role to EC2 only, and creates, tags, changes and deletes only instance profiles tagged for this cluster and region", () => {
         assert.deepStrictEqual(policies["iam-integration"], {

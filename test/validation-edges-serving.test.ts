@@ -210,7 +210,10 @@ describe("architectureOf", () => {
 });
 
 describe("capacityOf: only arguments the validation accepts are sized", () => {
-    const BASE = resolveModel(QWEN);
+    let BASE: ResolvedModel;
+    before(() => {
+        BASE = resolveModel(QWEN);
+    });
 
     it("sizes QWEN at gpuMemoryUtilization exactly 1: 40752 tokens, maxOngoingRequests 19, target 13", () => {
         assert.deepStrictEqual(capacityOf({ ...BASE, gpuMemoryUtilization: 1 }), {

@@ -9,7 +9,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
 import {
-    fits, minimumTensorParallelSize, perGpu, RayDashboardIngressArgs, rayServiceSpec, ResolvedServiceArgs, resolveModel, serveLoadBalancer,
+    fits, minimumTensorParallelSize, perGpu, RayDashboardIngressArgs, rayServiceSpec, ResolvedModel, ResolvedServiceArgs, resolveModel, serveLoadBalancer,
     tensorParallelSizes, vllmServiceDefaults, VllmRayService, VllmRayServiceArgs, weightsGiB,
 } from "../components/vllm-service";
 
@@ -24,20 +24,22 @@ function resolved(overrides: Partial<ResolvedServiceArgs> = {}): ResolvedService
 }
 
 /** Llama 3.3 70B on a g6e.12xlarge at tensor-parallel size 4: one worker pod takes a whole node. */
-const CHAT = resolveModel({ name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4 });
+const CHAT_ARGS = { name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4 };
+/** CHAT_ARGS resolved, at test time (not as the file loads, so mutation testing sees which tests use resolveModel). */
+const chat = (): ResolvedModel => resolveModel(CHAT_ARGS);
 const SMALL = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6.2xlarge", minReplicas: 0 };
 const IMAGE = "rayproject/ray-llm:2.56.0-py312-cu130";
 
 describe("rayServiceSpec: pod templates", () => {
     it("names the head container ray-head and requests headCpu and headMemory, limiting memory to headMemory", () => {
-        const spec = rayServiceSpec(resolved({ headCpu: "3", headMemory: "12Gi" }), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved({ headCpu: "3", headMemory: "12Gi" }), [chat()], undefined) as any;
         const head = spec.rayClusterConfig.headGroupSpec.template.spec.containers[0];
         assert.equal(head.name, "ray-head");
         assert.deepStrictEqual(head.resources, { requests: { cpu: "3", memory: "12Gi" }, limits: { memory: "12Gi" } });
     });
 
     it("mounts the model cache volume (model-cache at /data/model-cache) in the head and the GPU workers, not the CPU workers", () => {
-        const spec = rayServiceSpec(resolved(), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved(), [chat()], undefined) as any;
         const [cpu, gpu] = spec.rayClusterConfig.workerGroupSpecs;
         assert.deepStrictEqual(spec.rayClusterConfig.headGroupSpec.template.spec.containers[0].volumeMounts, [{ name: "model-cache", mountPath: "/data/model-cache" }]);
         assert.deepStrictEqual(gpu.template.spec.containers[0].volumeMounts, [{ name: "model-cache", mountPath: "/data/model-cache" }]);
@@ -45,7 +47,7 @@ describe("rayServiceSpec: pod templates", () => {
     });
 
     it("renders the GPU worker container ray-worker with the node's resources and no ephemeral-storage request when the cache is a PVC", () => {
-        const spec = rayServiceSpec(resolved({ modelCachePvcName: "shared-cache" }), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved({ modelCachePvcName: "shared-cache" }), [chat()], undefined) as any;
         const gpu = spec.rayClusterConfig.workerGroupSpecs[1];
         assert.deepStrictEqual(gpu.template.spec.containers, [{
             name: "ray-worker",
@@ -61,14 +63,14 @@ describe("rayServiceSpec: pod templates", () => {
     });
 
     it("requests modelCacheSizeGiB of ephemeral storage on a GPU worker when the cache is on the node's disk", () => {
-        const spec = rayServiceSpec(resolved({ modelCacheSizeGiB: 150 }), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved({ modelCacheSizeGiB: 150 }), [chat()], undefined) as any;
         assert.deepStrictEqual(spec.rayClusterConfig.workerGroupSpecs[1].template.spec.containers[0].resources.requests, {
             "nvidia.com/gpu": "4", "cpu": "47", "memory": "359595Mi", "ephemeral-storage": "150Gi",
         });
     });
 
     it("sets no serviceAccountName key in any pod template when serviceAccountName is not given", () => {
-        const spec = rayServiceSpec(resolved(), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved(), [chat()], undefined) as any;
         const [cpu, gpu] = spec.rayClusterConfig.workerGroupSpecs;
         assert.deepStrictEqual(Object.keys(spec.rayClusterConfig.headGroupSpec.template.spec), ["nodeSelector", "containers", "volumes"]);
         assert.deepStrictEqual(Object.keys(cpu.template.spec), ["nodeSelector", "containers"]);
@@ -78,14 +80,14 @@ describe("rayServiceSpec: pod templates", () => {
 
 describe("rayServiceSpec: GCS fault tolerance", () => {
     it("renders no gcsFaultToleranceOptions key without redisAddress", () => {
-        const spec = rayServiceSpec(resolved(), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved(), [chat()], undefined) as any;
         assert.deepStrictEqual(Object.keys(spec.rayClusterConfig), [
             "rayVersion", "authOptions", "enableInTreeAutoscaling", "autoscalerOptions", "headGroupSpec", "workerGroupSpecs",
         ]);
     });
 
     it("renders only redisAddress in gcsFaultToleranceOptions when no redisPasswordSecretName is given", () => {
-        const spec = rayServiceSpec(resolved({ redisAddress: "redis://redis.example.internal:6379" }), [CHAT], undefined) as any;
+        const spec = rayServiceSpec(resolved({ redisAddress: "redis://redis.example.internal:6379" }), [chat()], undefined) as any;
         assert.deepStrictEqual(spec.rayClusterConfig.gcsFaultToleranceOptions, { redisAddress: "redis://redis.example.internal:6379" });
     });
 });

@@ -2,20 +2,20 @@ import * as assert from "node:assert/strict";
 
 import {
     cpuCores, cpuGroupResources, gpuGroupResources, groupOfModel, ingressDeploymentConfig, modelPlacementGroup, rayServiceSpec,
-    rayStartResources, ResolvedServiceArgs, resolveModel, vllmServiceDefaults, workerGroups,
+    rayStartResources, ModelArgs, ResolvedServiceArgs, resolveModel, vllmServiceDefaults, workerGroups,
 } from "../components/vllm-service";
 import {
     autoscalerCustomResources, autoscalerNodeType, convertParamMap, kubeRayGroupError, kubeRayResourcesMap, kubeRayStartParams, pythonJsonLoads, shellWords,
 } from "./support/ray-resources";
 
-const CHAT = resolveModel({ name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4, minReplicas: 1, maxReplicas: 3 });
-const SMALL = resolveModel({ name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.12xlarge", minReplicas: 0, maxReplicas: 4 });
-const SMALL2 = resolveModel({ name: "qwen2.5-7b", source: "Qwen/Qwen2.5-7B-Instruct", accelerator: "g6e.12xlarge", minReplicas: 1, maxReplicas: 1 });
-const EMBED = resolveModel({ name: "bge-m3", source: "BAAI/bge-m3", accelerator: "g6.xlarge", embedding: true, minReplicas: 1, maxReplicas: 2 });
+const CHAT_ARGS: ModelArgs = { name: "llama-70b", source: "meta-llama/Llama-3.3-70B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4, minReplicas: 1, maxReplicas: 3 };
+const SMALL_ARGS: ModelArgs = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.12xlarge", minReplicas: 0, maxReplicas: 4 };
+const SMALL2_ARGS: ModelArgs = { name: "qwen2.5-7b", source: "Qwen/Qwen2.5-7B-Instruct", accelerator: "g6e.12xlarge", minReplicas: 1, maxReplicas: 1 };
+const EMBED_ARGS: ModelArgs = { name: "bge-m3", source: "BAAI/bge-m3", accelerator: "g6.xlarge", embedding: true, minReplicas: 1, maxReplicas: 2 };
 
 describe("placement builders", () => {
     it("workerGroups: one group per instance type, split by tensor-parallel size only where sizes differ; nodes from replicas per node", () => {
-        assert.deepEqual(workerGroups([CHAT, SMALL, EMBED, SMALL2]), [
+        assert.deepEqual(workerGroups([resolveModel(CHAT_ARGS), resolveModel(SMALL_ARGS), resolveModel(EMBED_ARGS), resolveModel(SMALL2_ARGS)]), [
             {
                 groupName: "g6e-12xlarge-tp1", accelerator: "g6e.12xlarge", gpusPerNode: 4, tensorParallelSize: 1, replicasPerNode: 4,
                 resource: "ray-vllm-eks-group-g6e-12xlarge-tp1", models: ["qwen3-8b", "qwen2.5-7b"],
@@ -32,19 +32,19 @@ describe("placement builders", () => {
             },
         ]);
         // One size on an instance type: the group keeps the instance type's name.
-        assert.deepEqual(workerGroups([CHAT]).map((g) => g.groupName), ["g6e-12xlarge"]);
+        assert.deepEqual(workerGroups([resolveModel(CHAT_ARGS)]).map((g) => g.groupName), ["g6e-12xlarge"]);
     });
 
     it("modelPlacementGroup: a bundle per GPU with the group's mark, STRICT_PACK", () => {
-        const groups = workerGroups([CHAT, SMALL]);
+        const groups = workerGroups([resolveModel(CHAT_ARGS), resolveModel(SMALL_ARGS)]);
         const tp4 = { "GPU": 1, "ray-vllm-eks-group-g6e-12xlarge-tp4": 1 };
-        assert.deepEqual(modelPlacementGroup(CHAT, groupOfModel(CHAT, groups)), { bundles: [tp4, tp4, tp4, tp4], strategy: "STRICT_PACK" });
-        assert.deepEqual(modelPlacementGroup(SMALL, groupOfModel(SMALL, groups)), { bundles: [{ "GPU": 1, "ray-vllm-eks-group-g6e-12xlarge-tp1": 1 }], strategy: "STRICT_PACK" });
-        assert.throws(() => groupOfModel(EMBED, groups), /model bge-m3 is on no worker group/);
+        assert.deepEqual(modelPlacementGroup(resolveModel(CHAT_ARGS), groupOfModel(resolveModel(CHAT_ARGS), groups)), { bundles: [tp4, tp4, tp4, tp4], strategy: "STRICT_PACK" });
+        assert.deepEqual(modelPlacementGroup(resolveModel(SMALL_ARGS), groupOfModel(resolveModel(SMALL_ARGS), groups)), { bundles: [{ "GPU": 1, "ray-vllm-eks-group-g6e-12xlarge-tp1": 1 }], strategy: "STRICT_PACK" });
+        assert.throws(() => groupOfModel(resolveModel(EMBED_ARGS), groups), /model bge-m3 is on no worker group/);
     });
 
     it("the nodes' resources: a GPU group's mark one per GPU and its accelerator type; the CPU group's mark, which the ingress asks 0.001 of", () => {
-        const [tp1] = workerGroups([CHAT, SMALL]);
+        const [tp1] = workerGroups([resolveModel(CHAT_ARGS), resolveModel(SMALL_ARGS)]);
         assert.deepEqual(gpuGroupResources(tp1), { "ray-vllm-eks-group-g6e-12xlarge-tp1": 4, "accelerator_type:L40S": 1 });
         assert.deepEqual(cpuGroupResources(), { "ray-vllm-eks-group-cpu": 1 });
         assert.deepEqual(ingressDeploymentConfig(), { ray_actor_options: { resources: { "ray-vllm-eks-group-cpu": 0.001 } } });
@@ -66,7 +66,7 @@ describe("rayStartParams.resources, as the KubeRay 1.7 operator and Ray's autosc
     let spec: any;
     let groups: any[];
     before(() => {
-        spec = rayServiceSpec({ ...defaults } as ResolvedServiceArgs, [CHAT, SMALL, EMBED], undefined);
+        spec = rayServiceSpec({ ...defaults } as ResolvedServiceArgs, [resolveModel(CHAT_ARGS), resolveModel(SMALL_ARGS), resolveModel(EMBED_ARGS)], undefined);
         groups = spec.rayClusterConfig.workerGroupSpecs;
     });
 

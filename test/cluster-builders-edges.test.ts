@@ -20,6 +20,100 @@ describe("controllerPolicies: the Karpenter controller's statements, as upstream
         policies = controllerPolicies(SCOPE);
     });
 
+    it("node-lifecycle: launches from the region's images, snapshots, security groups, subnets, capacity reservations, placement groups and cluster-owned launch templates, tags only what it creates or its instances' names, and deletes only cluster-owned instances and launch templates", () => {
+        assert.deepStrictEqual(policies["node-lifecycle"], {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AllowScopedEC2InstanceAccessActions",
+                    Effect: "Allow",
+                    Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                    Resource: [
+                        "arn:aws:ec2:eu-west-1::image/*",
+                        "arn:aws:ec2:eu-west-1::snapshot/*",
+                        "arn:aws:ec2:eu-west-1:*:security-group/*",
+                        "arn:aws:ec2:eu-west-1:*:subnet/*",
+                        "arn:aws:ec2:eu-west-1:*:capacity-reservation/*",
+                        "arn:aws:ec2:eu-west-1:*:placement-group/*",
+                    ],
+                },
+                {
+                    Sid: "AllowScopedEC2LaunchTemplateAccessActions",
+                    Effect: "Allow",
+                    Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+                    Resource: "arn:aws:ec2:eu-west-1:*:launch-template/*",
+                    Condition: {
+                        StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/edge": "owned" },
+                        StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                    },
+                },
+                {
+                    Sid: "AllowScopedEC2InstanceActionsWithTags",
+                    Effect: "Allow",
+                    Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+                    Resource: [
+                        "arn:aws:ec2:eu-west-1:*:fleet/*",
+                        "arn:aws:ec2:eu-west-1:*:instance/*",
+                        "arn:aws:ec2:eu-west-1:*:volume/*",
+                        "arn:aws:ec2:eu-west-1:*:network-interface/*",
+                        "arn:aws:ec2:eu-west-1:*:launch-template/*",
+                        "arn:aws:ec2:eu-west-1:*:spot-instances-request/*",
+                    ],
+                    Condition: {
+                        StringEquals: {
+                            "aws:RequestTag/kubernetes.io/cluster/edge": "owned",
+                            "aws:RequestTag/eks:eks-cluster-name": "edge",
+                        },
+                        StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+                    },
+                },
+                {
+                    Sid: "AllowScopedResourceCreationTagging",
+                    Effect: "Allow",
+                    Action: "ec2:CreateTags",
+                    Resource: [
+                        "arn:aws:ec2:eu-west-1:*:fleet/*",
+                        "arn:aws:ec2:eu-west-1:*:instance/*",
+                        "arn:aws:ec2:eu-west-1:*:volume/*",
+                        "arn:aws:ec2:eu-west-1:*:network-interface/*",
+                        "arn:aws:ec2:eu-west-1:*:launch-template/*",
+                        "arn:aws:ec2:eu-west-1:*:spot-instances-request/*",
+                    ],
+                    Condition: {
+                        StringEquals: {
+                            "aws:RequestTag/kubernetes.io/cluster/edge": "owned",
+                            "aws:RequestTag/eks:eks-cluster-name": "edge",
+                            "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
+                        },
+                        StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+                    },
+                },
+                {
+                    Sid: "AllowScopedResourceTagging",
+                    Effect: "Allow",
+                    Action: "ec2:CreateTags",
+                    Resource: "arn:aws:ec2:eu-west-1:*:instance/*",
+                    Condition: {
+                        StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/edge": "owned" },
+                        StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                        StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": "edge" },
+                        "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
+                    },
+                },
+                {
+                    Sid: "AllowScopedDeletion",
+                    Effect: "Allow",
+                    Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+                    Resource: ["arn:aws:ec2:eu-west-1:*:instance/*", "arn:aws:ec2:eu-west-1:*:launch-template/*"],
+                    Condition: {
+                        StringEquals: { "aws:ResourceTag/kubernetes.io/cluster/edge": "owned" },
+                        StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+                    },
+                },
+            ],
+        });
+    });
+
     it("iam-integration: passes the node role to EC2 only, and creates, tags, changes and deletes only instance profiles tagged for this cluster and region", () => {
         assert.deepStrictEqual(policies["iam-integration"], {
             Version: "2012-10-17",
@@ -81,6 +175,20 @@ describe("controllerPolicies: the Karpenter controller's statements, as upstream
         });
     });
 
+    it("eks-integration: describes this cluster only", () => {
+        assert.deepStrictEqual(policies["eks-integration"], {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AllowAPIServerEndpointDiscovery",
+                    Effect: "Allow",
+                    Action: "eks:DescribeCluster",
+                    Resource: "arn:aws:eks:eu-west-1:111122223333:cluster/edge",
+                },
+            ],
+        });
+    });
+
     it("interruption: deletes, locates and receives messages of the interruption queue only", () => {
         assert.deepStrictEqual(policies.interruption, {
             Version: "2012-10-17",
@@ -90,6 +198,21 @@ describe("controllerPolicies: the Karpenter controller's statements, as upstream
                     Effect: "Allow",
                     Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
                     Resource: "arn:aws:sqs:eu-west-1:111122223333:edge",
+                },
+            ],
+        });
+    });
+
+    it("zonal-shift: reads the managed-resource status of this cluster only", () => {
+        assert.deepStrictEqual(policies["zonal-shift"], {
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AllowZonalShiftStatusReadOnly",
+                    Effect: "Allow",
+                    Action: "arc-zonal-shift:GetManagedResource",
+                    Resource: "*",
+                    Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": "arn:aws:eks:eu-west-1:111122223333:cluster/edge" } },
                 },
             ],
         });

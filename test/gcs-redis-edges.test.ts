@@ -55,6 +55,34 @@ describe("GcsRedis edges", () => {
         assert.equal(resource(GROUP, "gcsedge-kms-redis").inputs.kmsKeyId, "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab");
     });
 
+    it("describes its subnet group as Ray GCS Redis <name>, puts it in the given subnets and tags it", async () => {
+        const redis = new GcsRedis("gcsedge-subnets", { ...BASE, tags: { team: "edge" } });
+        await valueOf(redis.address);
+        await settle();
+        assert.deepEqual(resource("aws:elasticache/subnetGroup:SubnetGroup", "gcsedge-subnets-subnets").inputs, {
+            description: "Ray GCS Redis gcsedge-subnets",
+            subnetIds: ["subnet-edge-a", "subnet-edge-b"],
+            tags: { team: "edge" },
+        });
+    });
+
+    it("registers its address, replicationGroupId, securityGroupId and authToken as the component's outputs", async () => {
+        const redis = new GcsRedis("gcsedge-outputs", BASE);
+        await valueOf(redis.address);
+        await settle();
+        // Pulumi's mock monitor keeps what registerOutputs sends as the component's state (it has no
+        // public accessor; setMocks sees only resources and calls). A secret travels as Pulumi's
+        // secret signature object.
+        const urn = await valueOf(redis.urn);
+        const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, { state?: { toJavaScript(): Record<string, unknown> } }> };
+        assert.deepStrictEqual(monitor.resources.get(urn)?.state?.toJavaScript(), {
+            address: "rediss://master.gcsedge-outputs-redis-13bdb52.13bdb5.us-west-2.cache.amazonaws.com:6379",
+            authToken: { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "offline-plan-random-placeholder" },
+            replicationGroupId: "gcsedge-outputs-redis-13bdb52",
+            securityGroupId: "sg-bb058603b9310f4b3",
+        });
+    });
+
     it("describes its security group, puts it in the given VPC and tags it", async () => {
         const redis = new GcsRedis("gcsedge-sg", { ...BASE, tags: { team: "edge" } });
         await valueOf(redis.address);

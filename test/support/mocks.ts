@@ -11,6 +11,11 @@ export const STACK = "test";
 
 const recorded = installRecordingMocks(PROJECT, STACK).resources;
 
+// Each run of the suite starts with nothing recorded. `npm test` runs it once; StrykerJS runs it
+// again in the same process for each mutant, and a resource an earlier run registered would
+// otherwise still be found by a test whose mutant no longer creates it.
+before(() => recorded.clear());
+
 /** The value of an Output (every test awaits what it asserts). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));

@@ -2,49 +2,15 @@ import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
 
 import { rejection } from "./support/mocks";
+import { withArmFamily } from "./support/gpu-catalog";
 
-import { GPU_INSTANCE_FAMILIES, GpuInstanceFamily, GpuNodePool, GpuNodePoolArgs, nodePoolSpec, ResolvedGpuPoolArgs } from "../components/gpu-nodepool";
+import { GpuNodePool, GpuNodePoolArgs, gpuNodePoolDefaults, nodePoolSpec, ResolvedGpuPoolArgs } from "../components/gpu-nodepool";
 
 const TYPE = "ray-vllm-eks:index:GpuNodePool";
 const provider = new k8s.Provider("gpuedge-k8s", { kubeconfig: "{}" });
 
 /** A pool with every default filled in, as the component hands it to nodePoolSpec. */
-const POOL: ResolvedGpuPoolArgs = {
-    name: "gpu",
-    gpuLimit: 8,
-    instanceFamilies: ["g6", "g6e", "g5"],
-    capacityTypes: ["spot", "on-demand"],
-    minGpusPerNode: 1,
-    maxGpusPerNode: 8,
-    consolidationPolicy: "WhenEmpty",
-    consolidateAfter: "10m",
-    disruptionBudgets: [{ nodes: "1" }],
-    expireAfter: "720h",
-    terminationGracePeriod: "1h",
-    labels: {},
-};
-
-/** An Arm family (Graviton with NVIDIA T4G), which the catalogue does not hold: tests add it for a while. */
-const G5G: GpuInstanceFamily = {
-    family: "g5g",
-    gpuModel: "NVIDIA T4G",
-    gpuName: "t4g",
-    rayAcceleratorType: "T4",
-    gpuMemoryMiB: 15360,
-    arch: "arm64",
-    sizes: { "xlarge": { gpus: 1, vcpus: 4, memoryGiB: 8 }, "2xlarge": { gpus: 1, vcpus: 8, memoryGiB: 16 } },
-};
-
-/** Runs `body` with g5g in the GPU instance catalogue, and takes it out again. */
-async function withArmFamily<T>(body: () => Promise<T>): Promise<T> {
-    const catalogue = GPU_INSTANCE_FAMILIES as Record<string, GpuInstanceFamily>;
-    catalogue.g5g = G5G;
-    try {
-        return await body();
-    } finally {
-        delete catalogue.g5g;
-    }
-}
+const POOL = { ...gpuNodePoolDefaults.pool, name: "gpu", gpuLimit: 8 } as ResolvedGpuPoolArgs;
 
 /** How an Output ends: its value, or the message of the error it fails with. */
 function outcomeOf(output: unknown): Promise<{ value: unknown } | { error: string }> {

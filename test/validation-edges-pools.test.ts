@@ -10,8 +10,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { clusterDefaults, ClusterAccessEntryArgs, ResolvedClusterArgs, validateLlmClusterArgs } from "../components/cluster/args";
 import { checkDuration, isNetworkAddress } from "../components/common/validation";
 import { GcsRedisArgs, resolveGcsRedisArgs, validateGcsRedisArgs } from "../components/gcs-redis/args";
+import { withArmFamily } from "./support/gpu-catalog";
 import { gpuNodePoolDefaults, GpuPoolArgs, ResolvedGpuNodePoolArgs, ResolvedGpuPoolArgs, validateGpuNodePoolArgs } from "../components/gpu-nodepool/args";
-import { GPU_INSTANCE_FAMILIES, GpuInstanceFamily } from "../components/gpu-nodepool/catalog";
 
 /** Each value with the messages `check` gives for it, to compare with a written-out table. */
 function each<T>(values: T[], check: (value: T) => string[]): [T, string[]][] {
@@ -48,22 +48,15 @@ describe("GpuNodePool pool validation at the edges", () => {
         ]);
     });
 
-    it("refuses a pool that mixes CPU architectures, listing them sorted and comma-separated (with an arm64 family added to the catalogue)", () => {
+    it("refuses a pool that mixes CPU architectures, listing them sorted and comma-separated (with an arm64 family added to the catalogue)", async () => {
         // The catalogue holds only amd64 families today; the check guards the day it gains a
         // Graviton one such as g5g, so the test adds g5g for its own duration.
-        const catalogue = GPU_INSTANCE_FAMILIES as Record<string, GpuInstanceFamily>;
-        catalogue.g5g = {
-            family: "g5g", gpuModel: "NVIDIA T4G", gpuName: "t4g", rayAcceleratorType: "T4", gpuMemoryMiB: 15360, arch: "arm64",
-            sizes: { "xlarge": { gpus: 1, vcpus: 4, memoryGiB: 8 }, "16xlarge": { gpus: 2, vcpus: 64, memoryGiB: 128 } },
-        };
-        try {
+        await withArmFamily(() => {
             assert.deepEqual(check({ instanceTypes: ["g5g.xlarge", "g6.xlarge"] }), [
                 "pools[0] mixes CPU architectures (amd64, arm64): put each architecture in its own pool.",
             ]);
             assert.deepEqual(check({ instanceTypes: ["g5g.xlarge", "g5g.16xlarge"] }), []);
-        } finally {
-            delete catalogue.g5g;
-        }
+        });
     });
 
     it("refuses a budget's duration without a schedule, and a schedule without a duration, by name", () => {

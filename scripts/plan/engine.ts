@@ -171,15 +171,14 @@ interface RegisterRequest {
     getDependenciesList(): string[];
     getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-    hasProtect(): boolean;
+    /** Proto3 optional booleans: false when the program left them unset. */
     getProtect(): boolean | undefined;
-    hasRetainondelete(): boolean;
     getRetainondelete(): boolean | undefined;
     getDeletebeforereplace(): boolean;
     getIgnorechangesList(): string[];
     getReplaceonchangesList(): string[];
     getDeletedwith(): string;
-    getSourceposition?(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
+    getSourceposition(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -198,7 +197,7 @@ function typeScriptPosition(file: string, line: number, column: number): { line:
 
 /** A registration's source position, when it is a file of the working folder outside node_modules. */
 function sourceOf(req: RegisterRequest): SourcePosition | undefined {
-    const position = req.getSourceposition?.();
+    const position = req.getSourceposition();
     if (position === undefined || !position.getUri().startsWith("file:")) {
         return undefined;
     }
@@ -213,10 +212,10 @@ function sourceOf(req: RegisterRequest): SourcePosition | undefined {
 /** The options a RegisterResourceRequest carries, defaults left out (`dependsOn` comes from {@link explicitDependsOn}). */
 function optionsOf(req: RegisterRequest): PlannedOptions {
     const options: PlannedOptions = {};
-    if (req.hasProtect() && req.getProtect()) {
+    if (req.getProtect()) {
         options.protect = true;
     }
-    if (req.hasRetainondelete() && req.getRetainondelete()) {
+    if (req.getRetainondelete()) {
         options.retainOnDelete = true;
     }
     if (req.getDeletebeforereplace()) {
@@ -486,7 +485,8 @@ export async function runProgram(program: Program): Promise<PlanResult> {
     if (recording.duplicateUrns.length > 0) {
         throw new ProgramError(`the program registers the same URN more than once (pulumi up would refuse it): give these resources different names:\n${[...new Set(recording.duplicateUrns)].map((u) => `  ${u}`).join("\n")}`);
     }
-    const resources = [...recorded.values()].sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    // URNs are unique: they key the recording.
+    const resources = [...recorded.values()].sort((a, b) => (a.urn < b.urn ? -1 : 1));
     // The stack's outputs as the engine received them, secrets still marked (and so redacted).
     const stack = resources.find((r) => r.type === "pulumi:pulumi:Stack");
     return { project: program.project, stack: program.stack, resources, outputs: stack?.outputs ?? {}, destroyOrder: destroyOrder(resources) };

@@ -73,7 +73,8 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
         case "aws:eks/accessEntry:AccessEntry":
             return { id: `${inputs.clusterName}:${inputs.principalArn}`, state: { accessEntryArn: regional("eks", `access-entry/${inputs.clusterName}/${hex(12)}`) } };
         case "aws:eks/addon:Addon":
-            return { id: `${inputs.clusterName}:${inputs.addonName}`, state: { arn: regional("eks", `addon/${inputs.clusterName}/${inputs.addonName}/${hex(12)}`), addonVersion: "v1.3.8-eksbuild.2" } };
+            // EKS installs the version asked for; without one, it picks the add-on's default for the cluster's version.
+            return { id: `${inputs.clusterName}:${inputs.addonName}`, state: { arn: regional("eks", `addon/${inputs.clusterName}/${inputs.addonName}/${hex(12)}`), addonVersion: inputs.addonVersion ?? "v1.3.8-eksbuild.2" } };
         case "aws:eks/podIdentityAssociation:PodIdentityAssociation": {
             const associationId = `a-${hex(17)}`;
             return { id: `${inputs.clusterName},${associationId}`, state: { associationId, associationArn: regional("eks", `podidentityassociation/${inputs.clusterName}/${associationId}`) } };
@@ -109,11 +110,11 @@ function awsResource(env: MockEnvironment, type: string, name: string, inputs: S
  * A referenced stack's outputs offline: the outputs this repository's environments export (a user
  * stack usually references one of them), with placeholder values; the kubeconfig is a secret.
  */
-export function stackReferenceState(stack: string): State {
-    const cluster = `${stack.split("/").pop() ?? "platform"}-cluster`;
+export function stackReferenceState(stack: string, env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): State {
+    const cluster = `${stack.slice(stack.lastIndexOf("/") + 1)}-cluster`;
     return {
         outputs: {
-            kubeconfig: JSON.stringify(mockKubeconfig(cluster, `https://${stableHex(32, stack).toUpperCase()}.gr7.us-west-2.eks.amazonaws.com`)),
+            kubeconfig: JSON.stringify(mockKubeconfig(cluster, `https://${stableHex(32, stack).toUpperCase()}.gr7.${env.region}.eks.amazonaws.com`)),
             clusterName: cluster,
             kuberayNamespace: "kuberay-system",
             monitoringNamespace: "monitoring",
@@ -229,7 +230,7 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
                 return kubernetesState(args.type, args.name, inputs);
             }
             if (args.type === "pulumi:pulumi:StackReference") {
-                return { id: String(inputs.name), state: { ...inputs, ...stackReferenceState(String(inputs.name)) } };
+                return { id: String(inputs.name), state: { ...inputs, ...stackReferenceState(String(inputs.name), env) } };
             }
             if (args.type === "random:index/randomPassword:RandomPassword") {
                 // Never a real password: the plan only shows where it goes (as "[secret]").

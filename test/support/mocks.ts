@@ -9,12 +9,23 @@ import { descendantsIn, installRecordingMocks, PlannedResource, waitForRegistrat
 export const PROJECT = "ray-vllm-eks";
 export const STACK = "test";
 
-const recorded = installRecordingMocks(PROJECT, STACK).resources;
+let recorded = installRecordingMocks(PROJECT, STACK).resources;
 
 // Each run of the suite starts with nothing recorded. `npm test` runs it once; StrykerJS runs it
 // again in the same process for each mutant, and a resource an earlier run registered would
 // otherwise still be found by a test whose mutant no longer creates it.
 before(() => recorded.clear());
+
+/**
+ * Puts the shared recording mocks back after a test that installed its own (runProgram does, with
+ * its program's project, stack and config): a new recording of PROJECT and STACK that the helpers
+ * below read, and no config. The SDK forgets the other program's stack, so components are
+ * top-level again.
+ */
+export function restoreSharedMocks(): void {
+    recorded = installRecordingMocks(PROJECT, STACK).resources;
+    pulumi.runtime.setAllConfig({}, []);
+}
 
 /** The value of an Output (every test awaits what it asserts). */
 export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {

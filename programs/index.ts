@@ -6,10 +6,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
+import { refuseUndeclaredConfig } from "./config";
+
 const stack = pulumi.getStack();
 const environments = fs.readdirSync(__dirname).filter((d) => fs.existsSync(path.join(__dirname, d, "index.ts")) || fs.existsSync(path.join(__dirname, d, "index.js")));
 if (!environments.includes(stack)) {
     throw new Error(`stack "${stack}" has no program: name the stack after an environment (${environments.sort().join(", ")}), e.g. pulumi stack select dev.`);
 }
+refuseUndeclaredConfig(pulumi.getProject(), stack, pulumi.runtime.allConfig());
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = require(`./${stack}`);

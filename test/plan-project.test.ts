@@ -12,11 +12,14 @@ import * as path from "path";
 import {
     environments,
     findProjectDir,
+    closestKey,
+    editDistance,
     loadConfig,
     loadPolicyConfig,
     MOCKS_ERROR_PREFIX,
     planCommand,
     PlanUsageError,
+    undeclaredConfigError,
     resolveProgram,
     ROOT,
     SECRET_PLACEHOLDER,
@@ -250,7 +253,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
 
         it("lays the stack file over Pulumi.yaml, namespacing its keys, for its own stack only", () => {
             const dir = project({
-                "Pulumi.yaml": "config:\n  size: {type: integer, default: 1}\n  mode: {default: a}\n  aws:region: us-east-1\n  keep: k\n",
+                "Pulumi.yaml": "config:\n  size: {type: integer, default: 1}\n  mode: {default: a}\n  aws:region: us-east-1\n  keep: k\n  extra: {default: e}\n",
                 "Pulumi.dev.yaml": "config:\n  size: 4\n  app:mode: b\n  aws:region: eu-west-1\n  extra: x\n",
                 "Pulumi.scalar.yaml": "just a scalar\n",
                 "Pulumi.list.yaml": "config:\n  - a\n",
@@ -260,7 +263,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                 values: { "app:size": "4", "app:mode": "b", "aws:region": "eu-west-1", "app:keep": "k", "app:extra": "x" },
                 secretKeys: [],
             });
-            const defaults = { values: { "app:size": "1", "app:mode": "a", "aws:region": "us-east-1", "app:keep": "k" }, secretKeys: [] };
+            const defaults = { values: { "app:size": "1", "app:mode": "a", "aws:region": "us-east-1", "app:keep": "k", "app:extra": "e" }, secretKeys: [] };
             assert.deepEqual(loadConfig("app", dir, "prod", []), defaults);
             assert.deepEqual(loadConfig("app", dir, "scalar", []), defaults);
             assert.deepEqual(loadConfig("app", dir, "list", []), defaults);
@@ -285,6 +288,12 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                     "  whole: {type: array}",
                     "  counts: {type: integer}",
                     "  flags: {type: boolean}",
+                    "  nested: {description: untyped}",
+                    "  deep: {description: untyped}",
+                    "  notSecret: {description: untyped}",
+                    "  emptyMap: {description: untyped}",
+                    "  plainList: {description: untyped}",
+                    "  plainMap: {description: untyped}",
                     "",
                 ].join("\n"),
                 [
@@ -294,7 +303,6 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                     "  app:flag: {secure: AAA}",
                     "  app:name: {secure: AAA}",
                     "  app:anyd: {secure: AAA}",
-                    "  app:undeclared: {secure: AAA}",
                     "  app:items:",
                     "    - {secure: AAA}",
                     "    - plain",
@@ -322,7 +330,6 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                     "app:flag": "false",
                     "app:name": "offline-plan-secret-placeholder",
                     "app:anyd": "offline-plan-secret-placeholder",
-                    "app:undeclared": "offline-plan-secret-placeholder",
                     "app:items": '["offline-plan-secret-placeholder","plain"]',
                     "app:whole": "offline-plan-secret-placeholder",
                     "app:counts": '["offline-plan-secret-placeholder"]',
@@ -346,7 +353,6 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                     "app:name",
                     "app:nested",
                     "app:pw",
-                    "app:undeclared",
                     "app:whole",
                     "app:zeta",
                     "aws:secretKey",
@@ -361,7 +367,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
 
         it("lays -c overrides over the stack file: namespaced, the value all after the first '=', empty allowed", () => {
             const config = configOf(
-                "config:\n  size: {type: integer, default: 1}\n  name: {default: a}\n  need: {type: integer}\n",
+                "config:\n  size: {type: integer, default: 1}\n  name: {default: a}\n  need: {type: integer}\n  k: {description: any}\n  e: {description: any}\n",
                 "config:\n  app:name: b\n  app:size: 2\n",
                 ["size=3", "name=c", "k=v=w", "aws:region=eu-central-1", "e=", "need=4"],
             );
@@ -442,6 +448,71 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                 );
             });
         });
+        describe("config keys Pulumi.yaml does not declare", () => {
+            const DECLARED = "config:\n  natGateways: {type: string, default: OnePerAz}\n  gpuLimit: {type: integer, default: 4}\n  clusterName: llm\n  aws:region: us-west-2\n";
+
+            it("refuses a key of the project's namespace set in the stack file, naming the file and the closest declared key", () => {
+                assert.throws(
+                    () => configOf(DECLARED, "config:\n  app:natGateway: Single\n"),
+                    usageError('stack "dev" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
+                        + "  natGateway (Pulumi.dev.yaml): did you mean natGateways?\n"
+                        + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it."),
+                );
+            });
+
+            it("refuses every such key, from the stack file and from --config, in the order set; a far one gets the closest key, not a guess", () => {
+                assert.throws(
+                    () => configOf(DECLARED, "config:\n  gpulimit: 8\n  clusterNmae: x\n  replicas: 3\n", ["NatGateway=Single", "gpuLimit=2"]),
+                    usageError('stack "dev" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
+                        + "  gpulimit (Pulumi.dev.yaml): did you mean gpuLimit?\n"
+                        + "  clusterNmae (Pulumi.dev.yaml): did you mean clusterName?\n"
+                        + "  replicas (Pulumi.dev.yaml): the closest declared key is gpuLimit\n"
+                        + "  NatGateway (--config NatGateway): did you mean natGateways?\n"
+                        + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it."),
+                );
+            });
+
+            it("accepts declared keys in either form (a declaration or a value), with or without the namespace, and other namespaces", () => {
+                assert.deepEqual(configOf(DECLARED, "config:\n  app:natGateways: Single\n  clusterName: c\n  aws:region: eu-west-1\n  kubernetes:context: x\n", ["gpuLimit=2"]), {
+                    values: { "app:natGateways": "Single", "app:gpuLimit": "2", "app:clusterName": "c", "aws:region": "eu-west-1", "kubernetes:context": "x" },
+                    secretKeys: [],
+                });
+            });
+
+            it("leaves a project whose Pulumi.yaml declares no key of its own to read what it likes, as Pulumi does", () => {
+                assert.deepEqual(configOf("config:\n  aws:region: us-west-2\n", "config:\n  anything: 1\n", ["more=2"]), {
+                    values: { "aws:region": "us-west-2", "app:anything": "1", "app:more": "2" },
+                    secretKeys: [],
+                });
+            });
+
+            it("editDistance counts single-character edits; closestKey compares without case, the first declared of equals", () => {
+                assert.equal(editDistance("", ""), 0);
+                assert.equal(editDistance("natGateway", "natGateways"), 1);
+                assert.equal(editDistance("kitten", "sitting"), 3);
+                assert.equal(editDistance("abc", ""), 3);
+                assert.equal(editDistance("", "ab"), 2);
+                assert.equal(editDistance("ab", "ba"), 2);
+                assert.equal(closestKey("GPULIMIT", ["gpuLimits", "gpuLimit"]), "gpuLimit");
+                assert.equal(closestKey("ab", ["xb", "ay"]), "xb");
+                assert.equal(closestKey("ab", []), undefined);
+            });
+
+            it("undeclaredConfigError: none without a declared key of the project, or without an undeclared one", () => {
+                assert.equal(undeclaredConfigError("app", "dev", ["aws:region"], [["app:x", "Pulumi.dev.yaml"]]), undefined);
+                assert.equal(undeclaredConfigError("app", "dev", ["app:x"], [["app:x", "Pulumi.dev.yaml"], ["aws:y", "Pulumi.dev.yaml"]]), undefined);
+                assert.equal(undeclaredConfigError("app", "dev", ["app:x"], []), undefined);
+                assert.equal(
+                    undeclaredConfigError("app", "prod", ["app:abcdef"], [["app:abcxyz", "--config abcxyz"]]),
+                    'stack "prod" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
+                        + "  abcxyz (--config abcxyz): the closest declared key is abcdef\n"
+                        + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.",
+                );
+                // Within max(2, a third of the key's length): 3 edits in a 9-letter key are "near", 4 in 11 are not.
+                assert.match(undeclaredConfigError("app", "dev", ["app:abcdefghi"], [["app:abcdefxyz", "f"]]) ?? "", /did you mean abcdefghi\?/);
+                assert.match(undeclaredConfigError("app", "dev", ["app:abcdefghijk"], [["app:abcdefgwxyz", "f"]]) ?? "", /the closest declared key is abcdefghijk\n/);
+            });
+        });
     });
 
     describe("resolveProgram", () => {
@@ -449,7 +520,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
         const at = (...p: string[]): string => path.join(base, ...p);
         before(() => {
             write(base, {
-                "proj/Pulumi.yaml": "name: my-app\nmain: src/app.ts\nconfig:\n  size: {type: integer, default: 2}\n",
+                "proj/Pulumi.yaml": "name: my-app\nmain: src/app.ts\nconfig:\n  size: {type: integer, default: 2}\n  k: {type: integer, default: 0}\n",
                 "proj/Pulumi.dev.yaml": "config:\n  my-app:size: 5\n",
                 "proj/src/app.ts": "",
                 "proj/index.ts": "",
@@ -495,7 +566,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                 stack: "prod",
                 projectDir: at("proj"),
                 entry: at("proj", "src", "app.ts"),
-                config: { values: { "my-app:size": "2" }, secretKeys: [] },
+                config: { values: { "my-app:size": "2", "my-app:k": "0" }, secretKeys: [] },
             });
         });
 
@@ -515,7 +586,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                 stack: "dev",
                 projectDir: at("proj"),
                 entry: at("proj", "sub", "index.ts"),
-                config: { values: { "my-app:size": "5" }, secretKeys: [] },
+                config: { values: { "my-app:size": "5", "my-app:k": "0" }, secretKeys: [] },
             });
         });
 
@@ -525,7 +596,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
                 stack: "dev",
                 projectDir: at("proj"),
                 entry: at("proj", "lib", "deep", "mod.ts"),
-                config: { values: { "my-app:size": "5" }, secretKeys: [] },
+                config: { values: { "my-app:size": "5", "my-app:k": "0" }, secretKeys: [] },
             });
         });
 

@@ -348,6 +348,13 @@ describe("the offline plan (npm run plan)", () => {
             args: ["--program", ".", "--stack", "qa"],
             stderr: `plan: stack "qa" is missing configuration value "ray-vllm-eks:clusterName", which Pulumi.yaml declares without a default: set it in Pulumi.qa.yaml or with --config clusterName=<value>.\n`,
         },
+        {
+            title: "a misspelled config key (Pulumi would pass it on unread)",
+            args: ["dev", "--config", "natGateway=Single"],
+            stderr: 'plan: stack "dev" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
+                + "  natGateway (--config natGateway): did you mean natGateways?\n"
+                + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.\n",
+        },
         { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${USAGE}\n` },
         { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, prod, staging, or --program <path> for another program.\n` },
         { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },

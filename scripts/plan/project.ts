@@ -121,6 +121,63 @@ function hasType(value: unknown, type: string): boolean {
     }
 }
 
+/** The edit distance between two strings (insertions, deletions and substitutions of one character). */
+export function editDistance(a: string, b: string): number {
+    let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        }
+        previous = current;
+    }
+    return previous[b.length];
+}
+
+/** The declared key closest to `key` (case-insensitive edit distance; the first declared of equals). */
+export function closestKey(key: string, declared: readonly string[]): string | undefined {
+    let best: { key: string; distance: number } | undefined;
+    for (const d of declared) {
+        const distance = editDistance(key.toLowerCase(), d.toLowerCase());
+        if (best === undefined || distance < best.distance) {
+            best = { key: d, distance };
+        }
+    }
+    return best?.key;
+}
+
+/** Every key of a Pulumi.yaml's `config` (declared, or given a value), namespaced; none without the file. */
+export function projectConfigKeys(project: string, projectDir: string): string[] {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    const config = fs.existsSync(file) ? readYaml(file).config : undefined;
+    return Object.keys(isMap(config) ? config : {}).map((k) => namespaced(project, k));
+}
+
+/**
+ * The error for config keys of the project's own namespace that its Pulumi.yaml does not declare,
+ * or undefined when there is none, or when Pulumi.yaml declares no key of its own (a project that
+ * reads its config undeclared). Pulumi itself passes such a key on to the program (since v3.45,
+ * sdk/go/common/workspace/config.go `ValidateStackConfigAndApplyProjectConfig` checks declared keys
+ * only), which never reads it: `natGateway: Single` would silently keep `natGateways` at its default.
+ * Keys are namespaced (`project:key`); each set key comes with where it was set.
+ */
+export function undeclaredConfigError(project: string, stack: string, declared: readonly string[], set: readonly (readonly [key: string, where: string])[]): string | undefined {
+    const prefix = `${project}:`;
+    const own = declared.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    const unknown = set.filter(([k]) => k.startsWith(prefix) && !declared.includes(k));
+    if (own.length === 0 || unknown.length === 0) {
+        return undefined;
+    }
+    const lines = unknown.map(([k, where]) => {
+        const name = k.slice(prefix.length);
+        const closest = closestKey(name, own) as string;
+        const near = editDistance(name.toLowerCase(), closest.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3));
+        return `  ${name} (${where}): ${near ? `did you mean ${closest}?` : `the closest declared key is ${closest}`}`;
+    });
+    return `stack "${stack}" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n${lines.join("\n")}\n`
+        + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.";
+}
+
 /**
  * The stack's configuration as `pulumi preview` sees it: Pulumi.yaml's `config` (declared
  * project keys with their defaults, and values for other namespaces), then Pulumi.<stack>.yaml,
@@ -131,6 +188,8 @@ export function loadConfig(project: string, projectDir: string, stack: string, o
     const values: Record<string, unknown> = {};
     const secretKeys = new Set<string>();
     const declared = new Map<string, Declaration>();
+    // The keys Pulumi.<stack>.yaml and the -c overrides set, and where.
+    const setKeys: [string, string][] = [];
     const projectFile = path.join(projectDir, "Pulumi.yaml");
     const projectConfig = fs.existsSync(projectFile) ? readYaml(projectFile).config : undefined;
     for (const [key, spec] of Object.entries(isMap(projectConfig) ? projectConfig : {})) {
@@ -153,6 +212,7 @@ export function loadConfig(project: string, projectDir: string, stack: string, o
         const stackConfig = readYaml(stackFile).config;
         for (const [key, raw] of Object.entries(isMap(stackConfig) ? stackConfig : {})) {
             const k = namespaced(project, key);
+            setKeys.push([k, stackFileName]);
             const { value, secret } = withoutCiphertext(raw, declared.get(k)?.type);
             values[k] = value;
             if (secret) {
@@ -165,7 +225,13 @@ export function loadConfig(project: string, projectDir: string, stack: string, o
         if (eq <= 0) {
             throw new PlanUsageError(`--config ${JSON.stringify(pair)} is not key=value: write it as --config instanceType=g6.xlarge (like pulumi preview -c).`);
         }
-        values[namespaced(project, pair.slice(0, eq))] = pair.slice(eq + 1);
+        const k = namespaced(project, pair.slice(0, eq));
+        setKeys.push([k, `--config ${pair.slice(0, eq)}`]);
+        values[k] = pair.slice(eq + 1);
+    }
+    const undeclared = undeclaredConfigError(project, stack, projectConfigKeys(project, projectDir), setKeys);
+    if (undeclared !== undefined) {
+        throw new PlanUsageError(undeclared);
     }
     for (const [k, d] of declared) {
         if (!(k in values)) {

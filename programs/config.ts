@@ -33,6 +33,7 @@ export function clusterArgsFromConfig(config: pulumi.Config, tags: Record<string
         availabilityZoneCount: config.getNumber("availabilityZoneCount"),
         natGateways: config.get("natGateways"),
         endpointPublicAccessCidrs: config.getObject<string[]>("endpointPublicAccessCidrs"),
+        allowPublicEndpointFromAnywhere: config.getBoolean("allowPublicEndpointFromAnywhere"),
         endpointPrivateAccessCidrs: config.getObject<string[]>("endpointPrivateAccessCidrs"),
         endpointPrivateAccessSecurityGroupIds: config.getObject<string[]>("endpointPrivateAccessSecurityGroupIds"),
         accessEntries: config.getObject<ClusterAccessEntryArgs[]>("accessEntries"),

@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PROJECT_DIR, refuseUndeclaredConfig } from "../programs/config";
+import { clusterArgsFromConfig, PROJECT_DIR, refuseUndeclaredConfig } from "../programs/config";
 
 /** The RunError refuseUndeclaredConfig throws (a RunError prints without a stack trace), or undefined. */
 function refusal(run: () => void): string | undefined {
@@ -70,5 +70,20 @@ describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+});
+
+describe("programs/config.ts: the cluster's arguments from config", () => {
+    after(() => pulumi.runtime.setAllConfig({}, []));
+
+    it("passes allowPublicEndpointFromAnywhere, the key the cluster's 0.0.0.0/0 error names, and leaves it unset when the stack does", () => {
+        pulumi.runtime.setAllConfig({ "ray-vllm-eks:clusterName": "c", "ray-vllm-eks:allowPublicEndpointFromAnywhere": "true" }, []);
+        assert.equal(clusterArgsFromConfig(new pulumi.Config("ray-vllm-eks"), {}).allowPublicEndpointFromAnywhere, true);
+        pulumi.runtime.setAllConfig({ "ray-vllm-eks:clusterName": "c" }, []);
+        assert.equal(clusterArgsFromConfig(new pulumi.Config("ray-vllm-eks"), {}).allowPublicEndpointFromAnywhere, undefined);
+    });
+
+    it("declares allowPublicEndpointFromAnywhere in Pulumi.yaml as a boolean, false by default", () => {
+        assert.match(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"), /\n {2}allowPublicEndpointFromAnywhere:\n {4}type: boolean\n {4}description: [^\n]+\n {4}default: false\n/);
     });
 });

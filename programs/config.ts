@@ -55,3 +55,34 @@ export function gpuPoolFromConfig(config: pulumi.Config, name: string): GpuPoolA
         capacityTypes: config.getObject<string[]>("gpuCapacityTypes"),
     };
 }
+
+/** The cluster's arguments that come from config keys of the same name (clusterArgsFromConfig). */
+export const CLUSTER_CONFIG_KEYS: readonly string[] = [
+    "clusterName", "kubernetesVersion", "vpcCidr", "availabilityZoneCount", "natGateways", "endpointPublicAccessCidrs",
+    "allowPublicEndpointFromAnywhere", "endpointPrivateAccessCidrs", "endpointPrivateAccessSecurityGroupIds", "accessEntries",
+    "storageReclaimPolicy", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeMaxSize", "deletionProtection",
+];
+
+/**
+ * Constructs a component from the stack's config; when the component refuses its arguments, its
+ * error also names the config key behind each argument it mentions, so the user knows what to
+ * change in Pulumi.<stack>.yaml. `keys` maps an argument as the component's errors name it
+ * (`natGateways`, `pools[0].instanceFamilies`) to the config key (without the project's namespace).
+ */
+export function fromConfig<T>(keys: Record<string, string>, construct: () => T): T {
+    try {
+        return construct();
+    } catch (e) {
+        if (!pulumi.ResourceError.isInstance(e)) {
+            throw e;
+        }
+        const named = Object.keys(keys).filter((arg) => new RegExp(`(^|[^\\w.\\]\\[])${arg.replace(/[.[\]]/g, "\\$&")}(?![\\w[])`).test(e.message));
+        if (named.length === 0) {
+            throw e;
+        }
+        const project = pulumi.getProject();
+        const file = `Pulumi.${pulumi.getStack()}.yaml`;
+        const lines = named.map((arg) => `  ${arg}: config key ${project}:${keys[arg]} (${file}, or pulumi config set ${keys[arg]})`);
+        throw new pulumi.ResourceError(`${e.message}\nSet by the stack's config:\n${lines.join("\n")}`, e.resource, e.hideStack);
+    }
+}

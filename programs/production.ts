@@ -15,7 +15,7 @@ import { GpuNodePool } from "../components/gpu-nodepool";
 import { KubeRayOperator } from "../components/kuberay";
 import { MonitoringStack } from "../components/monitoring";
 import { VllmRayService } from "../components/vllm-service";
-import { clusterArgsFromConfig } from "./config";
+import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig } from "./config";
 
 /** The models of the production shape: their names, sources and accelerators. */
 export const PRODUCTION_MODELS = {
@@ -27,7 +27,7 @@ export const PRODUCTION_MODELS = {
 /** Composes the production shape from the stack's configuration; returns the stack's outputs. */
 export function productionShape(config: pulumi.Config): Record<string, pulumi.Output<unknown>> {
     const tags = { "environment": pulumi.getStack(), "managed-by": "pulumi", "project": "ray-vllm-eks" };
-    const cluster = new LlmCluster("llm", clusterArgsFromConfig(config, tags));
+    const cluster = fromConfig(Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k])), () => new LlmCluster("llm", clusterArgsFromConfig(config, tags)));
 
     // Every in-cluster component deploys through this provider, never the ambient kubeconfig.
     const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
@@ -36,7 +36,11 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
     // node reclaimed by spot would take the model down for minutes). Each pool offers only its
     // models' instance types, so every worker group lands in its own pool. Instance-store NVMe
     // (RAID0) holds the images and the model cache.
-    const gpu = new GpuNodePool("gpu", {
+    const gpu = fromConfig({
+        "pools[0].gpuLimit": "gpuLimit",
+        "pools[0].capacityTypes": "gpuCapacityTypes",
+        "pools[1].gpuLimit": "largeGpuLimit",
+    }, () => new GpuNodePool("gpu", {
         clusterName: cluster.clusterName,
         nodeRoleName: cluster.nodeRoleName,
         instanceStoreRaid0: true,
@@ -54,18 +58,18 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
                 capacityTypes: ["on-demand"],
             },
         ],
-    }, { provider, dependsOn: [cluster] });
+    }, { provider, dependsOn: [cluster] }));
 
     const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
     // Prometheus keeps its samples on an encrypted gp3 volume (LlmCluster's EBS CSI driver).
-    const monitoring = new MonitoringStack("monitoring", {
+    const monitoring = fromConfig({ storageSizeGiB: "prometheusStorageGiB", retention: "prometheusRetention" }, () => new MonitoringStack("monitoring", {
         storageClassName: EBS_STORAGE_CLASS,
         storageSizeGiB: config.getNumber("prometheusStorageGiB"),
         retention: config.get("prometheusRetention"),
-    }, { provider, dependsOn: [cluster] });
+    }, { provider, dependsOn: [cluster] }));
 
     // GCS fault tolerance: the head can restart without taking Serve down.
-    const redis = new GcsRedis("gcs", {
+    const redis = fromConfig({ nodeType: "redisNodeType", deletionProtection: "deletionProtection" }, () => new GcsRedis("gcs", {
         vpcId: cluster.vpcId,
         subnetIds: cluster.privateSubnetIds,
         clientSecurityGroupIds: [cluster.clusterSecurityGroupId],
@@ -74,10 +78,18 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
         // stack's deletionProtection is turned off, with the cluster's.
         deletionProtection: config.getBoolean("deletionProtection"),
         tags,
-    }, { dependsOn: [cluster] });
+    }, { dependsOn: [cluster] }));
 
     const vpcCidr = config.get("vpcCidr") ?? "10.0.0.0/16";
-    const llm = new VllmRayService("vllm", {
+    const llm = fromConfig({
+        "models[0].maxReplicas": "modelMaxReplicas",
+        "models[1].minReplicas": "largeModelMinReplicas",
+        "models[1].maxReplicas": "largeModelMaxReplicas",
+        "models[2].maxReplicas": "embeddingMaxReplicas",
+        serveTlsCertificateArn: "serveTlsCertificateArn",
+        serveAllowedCidrs: "serveAllowedCidrs",
+        serveClientNamespaces: "serveClientNamespaces",
+    }, () => new VllmRayService("vllm", {
         models: [
             { ...PRODUCTION_MODELS.chat, minReplicas: 1, maxReplicas: config.getNumber("modelMaxReplicas") ?? 4 },
             {
@@ -101,7 +113,7 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
         prometheusNamespace: monitoring.namespace,
         prometheusUrl: monitoring.prometheusUrl,
         grafanaUrl: monitoring.grafanaUrl,
-    }, { provider, dependsOn: [kuberay, gpu, monitoring, redis] });
+    }, { provider, dependsOn: [kuberay, gpu, monitoring, redis] }));
 
     return {
         kubeconfig: cluster.kubeconfig,

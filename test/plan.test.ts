@@ -355,6 +355,13 @@ describe("the offline plan (npm run plan)", () => {
                 + "  natGateway (--config natGateway): did you mean natGateways?\n"
                 + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.\n",
         },
+        {
+            title: "a config value a component refuses, naming the config key behind the argument",
+            args: ["dev", "--config", "natGateways=single"],
+            stderr: 'plan: the program failed: LlmCluster: natGateways "single" is not a NAT gateway strategy: use "OnePerAz" (highly available) or "Single" (cheaper); nodes in private subnets need one to pull images.\n'
+                + "Set by the stack's config:\n"
+                + "  natGateways: config key ray-vllm-eks:natGateways (Pulumi.dev.yaml, or pulumi config set natGateways)\n",
+        },
         { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${USAGE}\n` },
         { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, prod, staging, or --program <path> for another program.\n` },
         { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },

@@ -9,7 +9,9 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { clusterArgsFromConfig, PROJECT_DIR, refuseUndeclaredConfig } from "../programs/config";
+import { PROJECT, STACK } from "./support/mocks";
+
+import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig, PROJECT_DIR, refuseUndeclaredConfig } from "../programs/config";
 
 /** The RunError refuseUndeclaredConfig throws (a RunError prints without a stack trace), or undefined. */
 function refusal(run: () => void): string | undefined {
@@ -85,5 +87,69 @@ describe("programs/config.ts: the cluster's arguments from config", () => {
 
     it("declares allowPublicEndpointFromAnywhere in Pulumi.yaml as a boolean, false by default", () => {
         assert.match(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"), /\n {2}allowPublicEndpointFromAnywhere:\n {4}type: boolean\n {4}description: [^\n]+\n {4}default: false\n/);
+    });
+});
+
+describe("programs/config.ts: fromConfig names the config key behind a refused argument", () => {
+    const refuse = (message: string) => (): never => {
+        throw new pulumi.ResourceError(message, undefined, true);
+    };
+    const errorOf = (run: () => unknown): pulumi.ResourceError => {
+        try {
+            run();
+        } catch (e) {
+            assert.ok(e instanceof pulumi.ResourceError, String(e));
+            return e;
+        }
+        throw new Error("did not throw");
+    };
+
+    it("returns what the constructor returns", () => {
+        assert.equal(fromConfig({ a: "b" }, () => 42), 42);
+    });
+
+    it("appends each named argument's config key, with the stack file and the pulumi config set command, keeping hideStack", () => {
+        assert.equal(PROJECT, "ray-vllm-eks");
+        assert.equal(STACK, "test");
+        const e = errorOf(() => fromConfig({ "pools[0].instanceFamilies": "gpuInstanceFamilies", "pools[1].gpuLimit": "largeGpuLimit", "pools[0].gpuLimit": "gpuLimit" },
+            refuse("GpuNodePool: pools[1].gpuLimit 0 must be at least 1; pools[0].instanceFamilies [\"p9\"] is unknown.")));
+        assert.equal(e.message, "GpuNodePool: pools[1].gpuLimit 0 must be at least 1; pools[0].instanceFamilies [\"p9\"] is unknown.\n"
+            + "Set by the stack's config:\n"
+            + "  pools[0].instanceFamilies: config key ray-vllm-eks:gpuInstanceFamilies (Pulumi.test.yaml, or pulumi config set gpuInstanceFamilies)\n"
+            + "  pools[1].gpuLimit: config key ray-vllm-eks:largeGpuLimit (Pulumi.test.yaml, or pulumi config set largeGpuLimit)");
+        assert.equal(e.hideStack, true);
+    });
+
+    it("matches whole arguments only: not a field of another argument, a longer name, or another index", () => {
+        const original = new pulumi.ResourceError("X: pools[0].gpuLimit 0, retentionDays 3, models[10].maxReplicas 0, natGatewaysX y", undefined);
+        const thrown = errorOf(() => fromConfig({ "gpuLimit": "gpuLimit", "retention": "prometheusRetention", "models[1].maxReplicas": "m", "natGateways": "natGateways" }, () => {
+            throw original;
+        }));
+        assert.equal(thrown, original);
+    });
+
+    it("matches an argument at the start of the message or after a space or quote", () => {
+        assert.equal(errorOf(() => fromConfig({ vpcCidr: "vpcCidr" }, refuse("vpcCidr is wrong"))).message,
+            "vpcCidr is wrong\nSet by the stack's config:\n  vpcCidr: config key ray-vllm-eks:vpcCidr (Pulumi.test.yaml, or pulumi config set vpcCidr)");
+        assert.match(errorOf(() => fromConfig({ vpcCidr: "vpcCidr" }, refuse("set \"vpcCidr\" right"))).message, /\n {2}vpcCidr: config key ray-vllm-eks:vpcCidr /);
+    });
+
+    it("rethrows anything but a ResourceError unchanged", () => {
+        const plain = new Error("natGateways broke");
+        assert.throws(() => fromConfig({ natGateways: "natGateways" }, () => {
+            throw plain;
+        }), (e) => e === plain);
+    });
+
+    it("lists the cluster's arguments read from config keys of the same name, all declared in Pulumi.yaml", () => {
+        assert.deepEqual(CLUSTER_CONFIG_KEYS, [
+            "clusterName", "kubernetesVersion", "vpcCidr", "availabilityZoneCount", "natGateways", "endpointPublicAccessCidrs",
+            "allowPublicEndpointFromAnywhere", "endpointPrivateAccessCidrs", "endpointPrivateAccessSecurityGroupIds", "accessEntries",
+            "storageReclaimPolicy", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeMaxSize", "deletionProtection",
+        ]);
+        const declared = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+        for (const k of CLUSTER_CONFIG_KEYS) {
+            assert.match(declared, new RegExp(`\\n {2}${k}:\\n`), k);
+        }
     });
 });

@@ -11,24 +11,28 @@ import { GpuNodePool } from "../../components/gpu-nodepool";
 import { KubeRayOperator } from "../../components/kuberay";
 import { MonitoringStack } from "../../components/monitoring";
 import { VllmRayService } from "../../components/vllm-service";
-import { clusterArgsFromConfig, gpuPoolFromConfig } from "../config";
+import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig, gpuPoolFromConfig } from "../config";
 
 const config = new pulumi.Config();
 
-const cluster = new LlmCluster("llm", clusterArgsFromConfig(config, {
+const cluster = fromConfig(Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k])), () => new LlmCluster("llm", clusterArgsFromConfig(config, {
     "environment": pulumi.getStack(),
     "managed-by": "pulumi",
     "project": "ray-vllm-eks",
-}));
+})));
 
 // Every in-cluster component deploys through this provider, never the ambient kubeconfig.
 const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });
 
-const gpu = new GpuNodePool("gpu", {
+const gpu = fromConfig({
+    "pools[0].gpuLimit": "gpuLimit",
+    "pools[0].instanceFamilies": "gpuInstanceFamilies",
+    "pools[0].capacityTypes": "gpuCapacityTypes",
+}, () => new GpuNodePool("gpu", {
     clusterName: cluster.clusterName,
     nodeRoleName: cluster.nodeRoleName,
     pools: [gpuPoolFromConfig(config, "inference")],
-}, { provider, dependsOn: [cluster] });
+}, { provider, dependsOn: [cluster] }));
 
 const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
 
@@ -36,7 +40,7 @@ const monitoring = new MonitoringStack("monitoring", {}, { provider, dependsOn: 
 
 // One 8B instruct model on one L4 (g6.2xlarge: 24 GB of GPU memory, 32 GiB for loading weights),
 // scaled to zero when idle. Qwen3-8B is not gated, so no Hugging Face token is needed.
-const llm = new VllmRayService("vllm", {
+const llm = fromConfig({ "models[0].maxReplicas": "modelMaxReplicas" }, () => new VllmRayService("vllm", {
     models: [{
         name: "qwen3-8b",
         source: "Qwen/Qwen3-8B",
@@ -48,7 +52,7 @@ const llm = new VllmRayService("vllm", {
     prometheusNamespace: monitoring.namespace,
     prometheusUrl: monitoring.prometheusUrl,
     grafanaUrl: monitoring.grafanaUrl,
-}, { provider, dependsOn: [kuberay, gpu, monitoring] });
+}, { provider, dependsOn: [kuberay, gpu, monitoring] }));
 
 export const kubeconfig = cluster.kubeconfig;
 export const clusterName = cluster.clusterName;

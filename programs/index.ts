@@ -7,6 +7,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 import { refuseUndeclaredConfig } from "./config";
+import { guardPlaceholders } from "./placeholders";
 
 const stack = pulumi.getStack();
 const environments = fs.readdirSync(__dirname).filter((d) => fs.existsSync(path.join(__dirname, d, "index.ts")) || fs.existsSync(path.join(__dirname, d, "index.js")));
@@ -14,5 +15,6 @@ if (!environments.includes(stack)) {
     throw new Error(`stack "${stack}" has no program: name the stack after an environment (${environments.sort().join(", ")}), e.g. pulumi stack select dev.`);
 }
 refuseUndeclaredConfig(pulumi.getProject(), stack, pulumi.runtime.allConfig());
+guardPlaceholders(pulumi.runtime.allConfig());
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = require(`./${stack}`);

@@ -78,7 +78,13 @@ describe("the staging and prod environments (production shape)", () => {
 
             it("plans with exit 0, prints its GPU budget, idle floor and serving capacity, and passes the pack with its policy config", () => {
                 assert.equal(runs[env].code, 0, runs[env].stderr + runs[env].stdout);
-                assert.equal(runs[env].stderr, "");
+                // Their config ships AWS's example account as a placeholder: the plan warns, pulumi up would refuse it.
+                assert.equal(runs[env].stderr, [
+                    "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:accessEntries: arn:aws:iam::111122223333:role/ray-vllm-eks-deployer names 111122223333, an account of AWS's documentation examples: put your own account's.",
+                    "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:accessEntries: arn:aws:iam::111122223333:role/ray-vllm-eks-oncall names 111122223333, an account of AWS's documentation examples: put your own account's.",
+                    "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:serveTlsCertificateArn: arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-0000-0000-000000000000 names 111122223333, an account of AWS's documentation examples: put your own account's.",
+                    "",
+                ].join("\n"));
                 assert.match(runs[env].stdout, expected.stdout);
             });
 

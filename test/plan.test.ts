@@ -48,7 +48,8 @@ describe("the offline plan (npm run plan)", () => {
     it("plans dev: exit 0, a summary by type, plan.json with every resource", () => {
         assert.equal(devA.code, 0, devA.stderr);
         // Dev lists no access entries: the plan says who is locked out.
-        assert.equal(devA.stderr, "warning: [runtime] LlmCluster llm: only the IAM identity that creates the cluster can use its Kubernetes API (EKS makes it cluster admin; nobody else has an access entry). Add accessEntries for your CI/CD role and operators, or they, and pulumi up run by anyone else, are locked out.\n");
+        assert.equal(devA.stderr, "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:endpointPublicAccessCidrs: 203.0.113.0/24 is in 203.0.113.0/24, an address range reserved for documentation (RFC 5737): put your own range.\n"
+            + "warning: [runtime] LlmCluster llm: only the IAM identity that creates the cluster can use its Kubernetes API (EKS makes it cluster admin; nobody else has an access entry). Add accessEntries for your CI/CD role and operators, or they, and pulumi up run by anyone else, are locked out.\n");
         assert.match(devA.stdout, /^offline plan of ray-vllm-eks \(stack dev\), program programs\/index\.ts\n/);
         assert.match(devA.stdout, /\n {2}eks:index:Cluster +1\n/);
         assert.match(devA.stdout, /\n {2}aws:iam\/rolePolicyAttachment:RolePolicyAttachment +9\n/);
@@ -358,7 +359,8 @@ describe("the offline plan (npm run plan)", () => {
         {
             title: "a config value a component refuses, naming the config key behind the argument",
             args: ["dev", "--config", "natGateways=single"],
-            stderr: 'plan: the program failed: LlmCluster: natGateways "single" is not a NAT gateway strategy: use "OnePerAz" (highly available) or "Single" (cheaper); nodes in private subnets need one to pull images.\n'
+            stderr: "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:endpointPublicAccessCidrs: 203.0.113.0/24 is in 203.0.113.0/24, an address range reserved for documentation (RFC 5737): put your own range.\n"
+                + 'plan: the program failed: LlmCluster: natGateways "single" is not a NAT gateway strategy: use "OnePerAz" (highly available) or "Single" (cheaper); nodes in private subnets need one to pull images.\n'
                 + "Set by the stack's config:\n"
                 + "  natGateways: config key ray-vllm-eks:natGateways (Pulumi.dev.yaml, or pulumi config set natGateways)\n",
         },

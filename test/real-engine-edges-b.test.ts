@@ -299,6 +299,33 @@ describe("the real engine's replay, part b (scripts/plan/real-engine.ts: node gr
             ]);
         });
 
+        it("NAT strategy Single with an isolated subnet: one NAT gateway, in the first zone; private subnets of both zones route to a NAT gateway, isolated ones nowhere", () => {
+            const plan = stack(vpc({
+                subnetStrategy: "Auto",
+                availabilityZoneNames: ["us-west-2a", "us-west-2b"],
+                subnetSpecs: [{ type: "Private" }, { type: "Public" }, { type: "Isolated" }],
+                natGateways: { strategy: "Single" },
+            }));
+            assert.deepEqual(ofType(plan, "aws:ec2/subnet:Subnet").map((r) => [r.name, r.inputs.cidrBlock]), [
+                ["v-isolated-1", "10.0.64.0/19"],
+                ["v-isolated-2", "10.0.192.0/19"],
+                ["v-private-1", "10.0.0.0/19"],
+                ["v-private-2", "10.0.128.0/19"],
+                ["v-public-1", "10.0.32.0/19"],
+                ["v-public-2", "10.0.160.0/19"],
+            ]);
+            assert.deepEqual(ofType(plan, "aws:ec2/natGateway:NatGateway").map((r) => [r.name, nameOf(r.parent)]), [["v-1", "v-public-1"]]);
+            assert.deepEqual(ofType(plan, "aws:ec2/route:Route").map((r) => [r.name, Object.keys(r.inputs)]), [
+                ["v-private-1", ["destinationCidrBlock", "natGatewayId", "routeTableId"]],
+                ["v-private-2", ["destinationCidrBlock", "natGatewayId", "routeTableId"]],
+                ["v-public-1", ["destinationCidrBlock", "gatewayId", "routeTableId"]],
+                ["v-public-2", ["destinationCidrBlock", "gatewayId", "routeTableId"]],
+            ]);
+            assert.deepEqual(ofType(plan, "aws:ec2/routeTableAssociation:RouteTableAssociation").map((r) => r.name), [
+                "v-isolated-1", "v-isolated-2", "v-private-1", "v-private-2", "v-public-1", "v-public-2",
+            ]);
+        });
+
         it("a non-default cidrBlock (10.10.10.128/25) is the VPC's and is split between the subnets (/26 each)", () => {
             const plan = stack(vpc({ ...MODELLED, cidrBlock: "10.10.10.128/25" }));
             assert.deepEqual(ofType(plan, "aws:ec2/vpc:Vpc").map((r) => r.inputs.cidrBlock), ["10.10.10.128/25"]);

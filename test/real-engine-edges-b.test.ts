@@ -9,8 +9,7 @@
  * nodejs/eks/nodes/nodegroup.ts (`createManagedNodeGroup`, `createMNGCustomLaunchTemplate`) and
  * pulumi-awsx v3.8.0 (unchanged at e60adf3c) awsx/ec2/vpc.ts (`Vpc.initialize`,
  * `shouldCreateNatGateway`) and subnetDistributorNew.ts (`getSubnetSpecs`,
- * `allocateSubnetCidrBlocks`). Two skipped tests at the end record where the replay disagrees
- * with awsx; they are meant to pass once the replay is fixed.
+ * `allocateSubnetCidrBlocks`, `defaultSubnetInputs`).
  */
 import * as assert from "node:assert/strict";
 
@@ -334,7 +333,7 @@ describe("the real engine's replay, part b (scripts/plan/real-engine.ts: node gr
 
         it("no subnetSpecs: awsx's default private and public subnet in each of three zones, in 10.0.0.0/16 (the private ones /19)", () => {
             const plan = stack(vpc({ subnetStrategy: "Auto" }));
-            // The public subnets' prefix length is left out here: see the skipped upstream test below.
+            // The public subnets' prefix length: see "awsx v3.8.0's default subnet sizes" below.
             assert.deepEqual(ofType(plan, "aws:ec2/subnet:Subnet").map((r) => {
                 const cidr = String(r.inputs.cidrBlock);
                 return [r.name, (r.inputs.tags as Record<string, unknown>).SubnetType, r.name.includes("private") ? cidr : cidr.split("/")[0]];
@@ -481,12 +480,12 @@ describe("the real engine's replay, part b (scripts/plan/real-engine.ts: node gr
         });
     });
 
-    describe("where the replay disagrees with awsx v3.8.0 (skipped until real-engine.ts is fixed)", () => {
-        // UPSTREAM: without subnetSpecs, awsx sizes its default subnets with cidrMask azBitmask+1
-        // (Private) and azBitmask+2 (Public) (subnetDistributorNew.ts `allocateSubnetCidrBlocks`
-        // uses `defaultSubnetInputs(azBitmask)`; its own test "creates single private & public with
-        // staggered sizes"). The replay gives both /19 here; awsx gives the public ones /20.
-        it.skip("UPSTREAM: no subnetSpecs: the default public subnets are /20 beside the /19 private ones (10.0.0.0/16, three zones)", () => {
+    describe("awsx v3.8.0's default subnet sizes and regional children", () => {
+        // Without subnetSpecs, awsx sizes its default subnets with cidrMask max(azBitmask, 16) + 1
+        // (Private) and + 2 (Public) (subnetDistributorNew.ts `allocateSubnetCidrBlocks` uses
+        // `defaultSubnetInputs(azBitmask)`; its own test "creates single private & public with
+        // staggered sizes"), each after the one before in the zone's block (`nextNetmask`).
+        it("no subnetSpecs: the default public subnets are /20 beside the /19 private ones (10.0.0.0/16, three zones)", () => {
             const plan = stack(vpc({ subnetStrategy: "Auto" }));
             assert.deepEqual(ofType(plan, "aws:ec2/subnet:Subnet").map((r) => [r.name, r.inputs.cidrBlock]), [
                 ["v-private-1", "10.0.0.0/19"],
@@ -498,12 +497,24 @@ describe("the real engine's replay, part b (scripts/plan/real-engine.ts: node gr
             ]);
         });
 
-        // UPSTREAM: awsx vpc.ts `Vpc.initialize` passes `region: args.region` to the internet
-        // gateway, every subnet, route table, route table association, route, EIP and NAT gateway,
-        // not only to the aws.ec2.Vpc. The replay gives the region to the Vpc alone.
-        it.skip("UPSTREAM: a Vpc's region goes to every child it creates", () => {
+        it("no subnetSpecs in a /8: the default subnets stay within the zone's first /16 (/17 private, /18 public)", () => {
+            const plan = stack(vpc({ subnetStrategy: "Auto", cidrBlock: "10.0.0.0/8" }));
+            assert.deepEqual(ofType(plan, "aws:ec2/subnet:Subnet").map((r) => [r.name, r.inputs.cidrBlock]), [
+                ["v-private-1", "10.0.0.0/17"],
+                ["v-private-2", "10.64.0.0/17"],
+                ["v-private-3", "10.128.0.0/17"],
+                ["v-public-1", "10.0.128.0/18"],
+                ["v-public-2", "10.64.128.0/18"],
+                ["v-public-3", "10.128.128.0/18"],
+            ]);
+        });
+
+        // awsx vpc.ts `Vpc.initialize` passes `region: args.region` to the internet gateway, every
+        // subnet, route table, route table association, route, EIP and NAT gateway.
+        it("a Vpc's region goes to every child it creates", () => {
             const plan = stack(vpc({ ...MODELLED, region: "us-east-2" }));
             const below = realEngineView(plan).resources.filter((r) => r.urn.startsWith(`${P}awsx:ec2:Vpc$`));
+            assert.equal(below.length, 12);
             assert.deepEqual(below.filter((r) => r.inputs.region !== "us-east-2").map((r) => strip(r.urn)), []);
         });
     });

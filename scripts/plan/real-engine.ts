@@ -393,6 +393,8 @@ function newBits(count: number): number {
 
 interface VpcLayout {
     zones: unknown[];
+    /** No subnetSpecs given: awsx's default specs, with their own sizes (subnetDistributorNew.ts `defaultSubnetInputs`). */
+    defaultSpecs: boolean;
     specs: { type: string; name?: string; tags?: unknown }[];
     strategy: string;
     vpcCidr: string;
@@ -406,7 +408,7 @@ function vpcLayout(a: Inputs): VpcLayout | undefined {
     const unsupported = a.subnetStrategy !== "Auto" || a.availabilityZoneCidrMask !== undefined || a.vpcEndpointSpecs !== undefined || a.assignGeneratedIpv6CidrBlock
         || a.ipv4IpamPoolId !== undefined || (isObject(a.natGateways) && a.natGateways.elasticIpAllocationIds !== undefined) || ipv4(vpcCidr) === undefined
         || specs.some((s) => s.cidrMask !== undefined || s.size !== undefined || s.cidrBlocks !== undefined || s.assignIpv6AddressOnCreation !== undefined || !["Public", "Private", "Isolated"].includes(String(s.type)));
-    return unsupported ? undefined : { zones, specs: specs.map((s) => ({ type: String(s.type), name: s.name as string | undefined, tags: s.tags })), strategy: String(isObject(a.natGateways) ? a.natGateways.strategy ?? "OnePerAz" : "OnePerAz"), vpcCidr };
+    return unsupported ? undefined : { zones, defaultSpecs: !Array.isArray(a.subnetSpecs), specs: specs.map((s) => ({ type: String(s.type), name: s.name as string | undefined, tags: s.tags })), strategy: String(isObject(a.natGateways) ? a.natGateways.strategy ?? "OnePerAz" : "OnePerAz"), vpcCidr };
 }
 
 function awsxVpcChildren(r: PlannedResource): Child[] {
@@ -420,41 +422,53 @@ function awsxVpcChildren(r: PlannedResource): Child[] {
     const shared = { Name: name, ...tags };
     const vpc = ipv4(layout.vpcCidr)!;
     const azBits = vpc.bits + newBits(layout.zones.length);
-    const subnetBits = azBits + newBits(layout.specs.length);
+    // awsx's default specs are staggered, Private then Public one bit smaller, within the first
+    // /16 (`defaultSubnetInputs`: cidrMask max(azBitmask, 16) + i + 1); given specs without a
+    // cidrMask share the zone's block equally (`allocateSubnetCidrBlocks`).
+    const masks = layout.specs.map((_, i) => (layout.defaultSpecs ? Math.max(azBits, 16) + i + 1 : azBits + newBits(layout.specs.length)));
+    // awsx gives the Vpc's region to every child it creates (vpc.ts `Vpc.initialize`).
+    const regional = (inputs: Inputs): Inputs => defined({ ...inputs, region: a.region });
     const subnets: Child[] = [];
     let natGateways = 0;
     layout.zones.forEach((zone, z) => {
         const azNum = z + 1;
-        const allocated = layout.specs.map((spec, s) => ({ spec, cidr: cidrText(vpc.base + z * 2 ** (32 - azBits) + s * 2 ** (32 - subnetBits), subnetBits) }));
+        // Each subnet follows the one before it in the zone's block (`nextNetmask`).
+        let next = vpc.base + z * 2 ** (32 - azBits);
+        const allocated = layout.specs.map((spec, s) => {
+            const size = 2 ** (32 - masks[s]);
+            const base = Math.ceil(next / size) * size;
+            next = base + size;
+            return { spec, cidr: cidrText(base, masks[s]) };
+        });
         // Public subnets first (vpc.ts `compareSubnetSpecs`), then private, then isolated.
-        const order = ["Public", "Private", "Isolated"];
-        for (const { spec, cidr } of [...allocated].sort((x, y) => order.indexOf(x.spec.type) - order.indexOf(y.spec.type))) {
+        // awsx creates public subnets first (vpc.ts `compareSubnetSpecs`); the view is sorted by URN, so the replay keeps the specs' order.
+        for (const { spec, cidr } of allocated) {
             const subnetName = `${name}-${spec.name ?? spec.type.toLowerCase()}-${azNum}`;
             const kind = { Name: subnetName, SubnetType: spec.type };
             const routeTableChildren: Child[] = [
-                { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: subnetName, custom: true, inputs: { routeTableId: U, subnetId: U } },
+                { type: "aws:ec2/routeTableAssociation:RouteTableAssociation", name: subnetName, custom: true, inputs: regional({ routeTableId: U, subnetId: U }) },
             ];
             const subnetChildren: Child[] = [];
             if (spec.type === "Public") {
-                routeTableChildren.push({ type: "aws:ec2/route:Route", name: subnetName, custom: true, inputs: { destinationCidrBlock: "0.0.0.0/0", gatewayId: U, routeTableId: U } });
+                routeTableChildren.push({ type: "aws:ec2/route:Route", name: subnetName, custom: true, inputs: regional({ destinationCidrBlock: "0.0.0.0/0", gatewayId: U, routeTableId: U }) });
                 const needed = layout.strategy === "Single" ? natGateways < 1 : layout.strategy === "OnePerAz" ? natGateways < z + 1 : false;
                 if (needed) {
                     natGateways++;
                     const natTags = { ...tags, Name: `${name}-${azNum}` };
                     subnetChildren.push(
-                        { type: "aws:ec2/eip:Eip", name: `${name}-${azNum}`, custom: true, inputs: { tags: natTags } },
-                        { type: "aws:ec2/natGateway:NatGateway", name: `${name}-${azNum}`, custom: true, inputs: { allocationId: U, subnetId: U, tags: natTags } },
+                        { type: "aws:ec2/eip:Eip", name: `${name}-${azNum}`, custom: true, inputs: regional({ tags: natTags }) },
+                        { type: "aws:ec2/natGateway:NatGateway", name: `${name}-${azNum}`, custom: true, inputs: regional({ allocationId: U, subnetId: U, tags: natTags }) },
                     );
                 }
             } else if (spec.type === "Private" && layout.strategy !== "None") {
-                routeTableChildren.push({ type: "aws:ec2/route:Route", name: subnetName, custom: true, inputs: { destinationCidrBlock: "0.0.0.0/0", natGatewayId: U, routeTableId: U } });
+                routeTableChildren.push({ type: "aws:ec2/route:Route", name: subnetName, custom: true, inputs: regional({ destinationCidrBlock: "0.0.0.0/0", natGatewayId: U, routeTableId: U }) });
             }
-            subnetChildren.push({ type: "aws:ec2/routeTable:RouteTable", name: subnetName, custom: true, inputs: { tags: { ...shared, ...kind }, vpcId: U }, children: routeTableChildren });
+            subnetChildren.push({ type: "aws:ec2/routeTable:RouteTable", name: subnetName, custom: true, inputs: regional({ tags: { ...shared, ...kind }, vpcId: U }), children: routeTableChildren });
             subnets.push({
                 type: "aws:ec2/subnet:Subnet",
                 name: subnetName,
                 custom: true,
-                inputs: defined({
+                inputs: regional({
                     assignIpv6AddressOnCreation: false,
                     availabilityZone: zone,
                     cidrBlock: cidr,
@@ -473,7 +487,7 @@ function awsxVpcChildren(r: PlannedResource): Child[] {
         name,
         custom: true,
         inputs: defined({ ...pick(a, VPC_INPUTS), cidrBlock: layout.vpcCidr, tags: shared }),
-        children: [{ type: "aws:ec2/internetGateway:InternetGateway", name, custom: true, inputs: { tags: shared, vpcId: U } }, ...subnets],
+        children: [{ type: "aws:ec2/internetGateway:InternetGateway", name, custom: true, inputs: regional({ tags: shared, vpcId: U }) }, ...subnets],
     }];
 }
 
@@ -482,8 +496,8 @@ function awsxVpcChildren(r: PlannedResource): Child[] {
 /** The URN of a child (Pulumi's: the parent's type chain, then the child's type and name). */
 function childUrn(parentUrn: string, type: string, name: string): string {
     const [stack, project, qualifiedType] = parentUrn.split("::");
-    const chain = qualifiedType === "pulumi:pulumi:Stack" ? type : `${qualifiedType}$${type}`;
-    return `${stack}::${project}::${chain}::${name}`;
+    // A component's URN never holds the stack's type (the stack's children do not chain it).
+    return `${stack}::${project}::${qualifiedType}$${type}::${name}`;
 }
 
 /** The package a provider reference (`<provider urn>::<id>`) is for. */
@@ -536,7 +550,8 @@ export function realEngineView(plan: PlanResult): PlanResult {
     const byUrn = new Map(plan.resources.map((r) => [r.urn, r]));
     const resources = plan.resources.flatMap((r) =>
         isRemoteComponent(r) ? [{ ...r, inputs: {} }, ...flatten(r, r.urn, childrenOf(r, byUrn))] : [r]);
-    return { ...plan, resources: resources.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)) };
+    // URNs are unique in a plan.
+    return { ...plan, resources: resources.sort((a, b) => (a.urn < b.urn ? -1 : 1)) };
 }
 
 /** Where `realEngineView` is incomplete for this plan: one line per remote component with children it does not replay. */

@@ -239,6 +239,17 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
             });
         }
 
+        it("reads an empty `config:` (null) in Pulumi.yaml or the stack file as no config", () => {
+            assert.deepEqual(configOf("name: app\nconfig:\n", "config:\n"), { values: {}, secretKeys: [] });
+        });
+
+        it("type-checks a list value as the list it is, a one-number list included", () => {
+            assert.deepEqual(configOf("config:\n  k: {type: array, default: [5]}\n  n: {type: integer, default: 3}\n  b: {type: boolean, default: true}\n", undefined), {
+                values: { "app:k": "[5]", "app:n": "3", "app:b": "true" },
+                secretKeys: [],
+            });
+        });
+
         it("declares a key by `default` alone (its default is the value, not the map)", () => {
             assert.deepEqual(configOf("config:\n  k: {default: 5}\n", undefined), { values: { "app:k": "5" }, secretKeys: [] });
         });

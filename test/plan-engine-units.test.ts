@@ -4,6 +4,9 @@
  * 3.248's runtime/rpc.ts constants, written out.
  */
 import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+
+import { componentUrn, resource, settle } from "./support/mocks";
 
 import { descendantsIn, PlannedResource, plainInputs } from "../scripts/plan/engine";
 
@@ -15,6 +18,17 @@ const OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const r = (urn: string, parent?: string): PlannedResource => ({ urn, type: "t", name: urn, custom: false, parent, dependencies: [], options: {}, inputs: {} });
 
 describe("the plan engine's units", () => {
+    it("records a dependsOn given out of order sorted and without repeats", async () => {
+        const zeta = new pulumi.ComponentResource("test:index:Dep", "units-zeta", {});
+        const alpha = new pulumi.ComponentResource("test:index:Dep", "units-alpha", {});
+        new pulumi.ComponentResource("test:index:Dependent", "units-dependent", {}, { dependsOn: [zeta, alpha, zeta] });
+        await settle();
+        assert.deepEqual(resource("test:index:Dependent", "units-dependent").options.dependsOn, [
+            componentUrn("test:index:Dep", "units-alpha"),
+            componentUrn("test:index:Dep", "units-zeta"),
+        ]);
+    });
+
     describe("descendantsIn", () => {
         // Listed grandchildren first, so one pass over the list cannot find them all.
         const all = [r("e", "d"), r("d", "c"), r("c", "a"), r("b", "a"), r("x"), r("a"), r("y", "x"), r("f", "b")];

@@ -197,6 +197,16 @@ describe("runProgram, in process (scripts/plan/engine.ts)", () => {
             assert.deepEqual(named(plan, "from-js").source, { file: `test/fixtures/run-program/${path.basename(dir)}/sources-helper.js`, line: 3, column: 5 });
         });
 
+        it("gives no source to a resource that a library in node_modules constructs, and its own to the program's", async () => {
+            const lib = path.join(dir, "node_modules", "lib");
+            fs.mkdirSync(lib, { recursive: true });
+            fs.writeFileSync(path.join(lib, "index.js"), 'exports.queue = (aws) => new aws.sqs.Queue("from-library", {});\n');
+            fs.writeFileSync(path.join(dir, "library.js"), 'const aws = require("@pulumi/aws");\nrequire("./node_modules/lib").queue(aws);\nnew aws.sqs.Queue("from-program", {});\n');
+            const withLibrary = await run(path.join(dir, "library.js"));
+            assert.equal(named(withLibrary, "from-library").source, undefined);
+            assert.deepEqual(named(withLibrary, "from-program").source, { file: `test/fixtures/run-program/${path.basename(dir)}/library.js`, line: 3, column: 1 });
+        });
+
         it("gives no source when the SDK reads no position from the constructor's caller (an anonymous function)", () => {
             assert.equal(named(plan, "anonymous").source, undefined);
             assert.deepEqual(plan.outputs, { typedName: "typed-190fbc5" });

@@ -4,6 +4,7 @@
  * 3.248's runtime/rpc.ts constants, written out.
  */
 import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, resource, settle } from "./support/mocks";
@@ -18,6 +19,18 @@ const OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 const r = (urn: string, parent?: string): PlannedResource => ({ urn, type: "t", name: urn, custom: false, parent, dependencies: [], options: {}, inputs: {} });
 
 describe("the plan engine's units", () => {
+    it("records the resources an input depends on (property dependencies) with the explicit ones, sorted", async () => {
+        const queue = new aws.sqs.Queue("units-queue", {});
+        const marker = new pulumi.ComponentResource("test:index:Dep", "units-marker", {});
+        new aws.sqs.QueuePolicy("units-policy", { queueUrl: queue.url, policy: "{}" }, { dependsOn: [marker] });
+        await settle();
+        const policy = resource("aws:sqs/queuePolicy:QueuePolicy", "units-policy");
+        assert.deepEqual(policy.dependencies, [
+            "urn:pulumi:test::ray-vllm-eks::aws:sqs/queue:Queue::units-queue",
+        ]);
+        assert.deepEqual(policy.options.dependsOn, [componentUrn("test:index:Dep", "units-marker")]);
+    });
+
     it("records a dependsOn given out of order sorted and without repeats", async () => {
         const zeta = new pulumi.ComponentResource("test:index:Dep", "units-zeta", {});
         const alpha = new pulumi.ComponentResource("test:index:Dep", "units-alpha", {});

@@ -22,6 +22,7 @@ import {
 import { PlannedResource, PlanResult } from "../scripts/plan/engine";
 import { evaluatePolicies } from "../scripts/plan/policies";
 import { realEngineView } from "../scripts/plan/real-engine";
+import { stackPlan } from "./support/stack-plan";
 
 const SERVICE = "kubernetes:core/v1:Service";
 const service = (spec: object, annotations: object = {}): RawResource => ({ type: SERVICE, name: "svc", props: { apiVersion: "v1", kind: "Service", metadata: { name: "svc", annotations }, spec } });
@@ -590,19 +591,7 @@ describe("the exposure policies during preview: unknown values are left to the e
 });
 
 /** A plan of one stack's resources. */
-function stack(...resources: Omit<PlannedResource, "dependencies" | "options">[]): PlanResult {
-    const root = "urn:pulumi:test::t::pulumi:pulumi:Stack::t-test";
-    return {
-        project: "t",
-        stack: "test",
-        outputs: {},
-        destroyOrder: [],
-        resources: [
-            { urn: root, type: "pulumi:pulumi:Stack", name: "t-test", custom: false, dependencies: [], options: {}, inputs: {} },
-            ...resources.map((r) => ({ parent: root, options: {}, ...r, dependencies: [] }) as PlannedResource),
-        ],
-    };
-}
+const stack = stackPlan;
 
 /** One policy's findings over a plan, as "policy: resource: message". */
 async function findings(plan: PlanResult, policy: ResourceValidationPolicy | StackValidationPolicy): Promise<string[]> {

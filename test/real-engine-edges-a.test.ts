@@ -11,25 +11,16 @@ import * as assert from "node:assert/strict";
 
 import { PlannedResource, PlanResult } from "../scripts/plan/engine";
 import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { stackPlan } from "./support/stack-plan";
 
 type Inputs = Record<string, unknown>;
 
-const ROOT = "urn:pulumi:test::t::pulumi:pulumi:Stack::t-test";
 const CLUSTER = "urn:pulumi:test::t::eks:index:Cluster::c";
 const U = "[unknown]";
 
 /** A stack with one eks:index:Cluster "c" of these inputs. */
 function clusterPlan(inputs: Inputs): PlanResult {
-    return {
-        project: "t",
-        stack: "test",
-        outputs: {},
-        destroyOrder: [],
-        resources: [
-            { urn: ROOT, type: "pulumi:pulumi:Stack", name: "t-test", custom: false, dependencies: [], options: {}, inputs: {} },
-            { urn: CLUSTER, type: "eks:index:Cluster", name: "c", custom: false, parent: ROOT, dependencies: [], options: {}, inputs },
-        ],
-    };
+    return stackPlan({ urn: CLUSTER, type: "eks:index:Cluster", name: "c", custom: false, inputs });
 }
 
 /** Every replayed resource below the cluster, as [type, name, inputs], in URN order. */

@@ -15,25 +15,16 @@ import * as assert from "node:assert/strict";
 
 import { PlannedResource, PlanResult } from "../scripts/plan/engine";
 import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { stackPlan } from "./support/stack-plan";
 
 const P = "urn:pulumi:test::t::";
-const ROOT = `${P}pulumi:pulumi:Stack::t-test`;
 const U = "[unknown]";
 
 type Recorded = Omit<PlannedResource, "dependencies" | "options" | "custom"> & { options?: PlannedResource["options"] };
 
 /** A plan of one stack's resources (all of them components, parented to the stack). */
 function stack(...resources: Recorded[]): PlanResult {
-    return {
-        project: "t",
-        stack: "test",
-        outputs: {},
-        destroyOrder: [],
-        resources: [
-            { urn: ROOT, type: "pulumi:pulumi:Stack", name: "t-test", custom: false, dependencies: [], options: {}, inputs: {} },
-            ...resources.map((r) => ({ parent: ROOT, options: {}, ...r, custom: false, dependencies: [] }) as PlannedResource),
-        ],
-    };
+    return stackPlan(...resources.map((r) => ({ ...r, custom: false })));
 }
 
 /** A URN without its "urn:pulumi:test::t::" prefix. */

@@ -16,6 +16,7 @@ import { PlannedResource, PlanResult } from "../scripts/plan/engine";
 import { evaluatePolicies } from "../scripts/plan/policies";
 import { loadPolicyConfig } from "../scripts/plan/project";
 import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { stackPlan } from "./support/stack-plan";
 
 const ENVIRONMENTS = ["dev", "staging", "prod"];
 const P = "urn:pulumi:dev::ray-vllm-eks::";
@@ -58,19 +59,7 @@ const DEV_REPLAY: [string, boolean, string, Record<string, unknown>][] = [
 ];
 
 /** A plan of one stack's resources, for the unsafe variants. */
-function stack(...resources: Omit<PlannedResource, "dependencies" | "options">[]): PlanResult {
-    const root = "urn:pulumi:test::t::pulumi:pulumi:Stack::t-test";
-    return {
-        project: "t",
-        stack: "test",
-        outputs: {},
-        destroyOrder: [],
-        resources: [
-            { urn: root, type: "pulumi:pulumi:Stack", name: "t-test", custom: false, dependencies: [], options: {}, inputs: {} },
-            ...resources.map((r) => ({ parent: root, options: {}, ...r, dependencies: [] }) as PlannedResource),
-        ],
-    };
-}
+const stack = stackPlan;
 
 function eksCluster(inputs: Record<string, unknown>): Omit<PlannedResource, "dependencies" | "options"> {
     return { urn: "urn:pulumi:test::t::eks:index:Cluster::c", type: "eks:index:Cluster", name: "c", custom: false, inputs };

@@ -14,7 +14,8 @@ const environments = fs.readdirSync(__dirname).filter((d) => fs.existsSync(path.
 if (!environments.includes(stack)) {
     throw new Error(`stack "${stack}" has no program: name the stack after an environment (${environments.sort().join(", ")}), e.g. pulumi stack select dev.`);
 }
-refuseUndeclaredConfig(pulumi.getProject(), stack, pulumi.runtime.allConfig());
-guardPlaceholders(pulumi.runtime.allConfig());
+const config = pulumi.runtime.allConfig();
+refuseUndeclaredConfig(pulumi.getProject(), stack, config);
+guardPlaceholders(config);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 module.exports = require(`./${stack}`);

@@ -146,11 +146,15 @@ export function closestKey(key: string, declared: readonly string[]): string | u
     return best?.key;
 }
 
+/** Every key of a Pulumi.yaml's `config` section (declared, or given a value), namespaced. */
+function configKeysOf(project: string, config: unknown): string[] {
+    return Object.keys(isMap(config) ? config : {}).map((k) => namespaced(project, k));
+}
+
 /** Every key of a Pulumi.yaml's `config` (declared, or given a value), namespaced; none without the file. */
 export function projectConfigKeys(project: string, projectDir: string): string[] {
     const file = path.join(projectDir, "Pulumi.yaml");
-    const config = fs.existsSync(file) ? readYaml(file).config : undefined;
-    return Object.keys(isMap(config) ? config : {}).map((k) => namespaced(project, k));
+    return configKeysOf(project, fs.existsSync(file) ? readYaml(file).config : undefined);
 }
 
 /**
@@ -229,7 +233,7 @@ export function loadConfig(project: string, projectDir: string, stack: string, o
         setKeys.push([k, `--config ${pair.slice(0, eq)}`]);
         values[k] = pair.slice(eq + 1);
     }
-    const undeclared = undeclaredConfigError(project, stack, projectConfigKeys(project, projectDir), setKeys);
+    const undeclared = undeclaredConfigError(project, stack, configKeysOf(project, projectConfig), setKeys);
     if (undeclared !== undefined) {
         throw new PlanUsageError(undeclared);
     }

@@ -63,6 +63,9 @@ export const CLUSTER_CONFIG_KEYS: readonly string[] = [
     "storageReclaimPolicy", "systemNodeInstanceTypes", "systemNodeMinSize", "systemNodeMaxSize", "deletionProtection",
 ];
 
+/** fromConfig's map for the cluster: each argument from the config key of its name. */
+export const CLUSTER_CONFIG_ARGUMENTS: Record<string, string> = Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k]));
+
 /**
  * Constructs a component from the stack's config; when the component refuses its arguments, its
  * error also names the config key behind each argument it mentions, so the user knows what to

@@ -15,7 +15,7 @@ import { GpuNodePool } from "../components/gpu-nodepool";
 import { KubeRayOperator } from "../components/kuberay";
 import { MonitoringStack } from "../components/monitoring";
 import { VllmRayService } from "../components/vllm-service";
-import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig } from "./config";
+import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig } from "./config";
 
 /** The models of the production shape: their names, sources and accelerators. */
 export const PRODUCTION_MODELS = {
@@ -27,7 +27,7 @@ export const PRODUCTION_MODELS = {
 /** Composes the production shape from the stack's configuration; returns the stack's outputs. */
 export function productionShape(config: pulumi.Config): Record<string, pulumi.Output<unknown>> {
     const tags = { "environment": pulumi.getStack(), "managed-by": "pulumi", "project": "ray-vllm-eks" };
-    const cluster = fromConfig(Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k])), () => new LlmCluster("llm", clusterArgsFromConfig(config, tags)));
+    const cluster = fromConfig(CLUSTER_CONFIG_ARGUMENTS, () => new LlmCluster("llm", clusterArgsFromConfig(config, tags)));
 
     // Every in-cluster component deploys through this provider, never the ambient kubeconfig.
     const provider = new k8s.Provider("k8s", { kubeconfig: cluster.kubeconfig, enableServerSideApply: true });

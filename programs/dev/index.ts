@@ -11,11 +11,11 @@ import { GpuNodePool } from "../../components/gpu-nodepool";
 import { KubeRayOperator } from "../../components/kuberay";
 import { MonitoringStack } from "../../components/monitoring";
 import { VllmRayService } from "../../components/vllm-service";
-import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig, gpuPoolFromConfig } from "../config";
+import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig, gpuPoolFromConfig } from "../config";
 
 const config = new pulumi.Config();
 
-const cluster = fromConfig(Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k])), () => new LlmCluster("llm", clusterArgsFromConfig(config, {
+const cluster = fromConfig(CLUSTER_CONFIG_ARGUMENTS, () => new LlmCluster("llm", clusterArgsFromConfig(config, {
     "environment": pulumi.getStack(),
     "managed-by": "pulumi",
     "project": "ray-vllm-eks",

@@ -2,7 +2,8 @@
 // the tests, not a CI gate: neither `npm test` nor .ci/run runs it. Settings from the
 // environment:
 //   MUTATE              what to mutate: comma-separated folders or globs (MUTATE=policy,
-//                       MUTATE="components/*/args.ts"); default components, policy, scripts/plan
+//                       MUTATE="components/*/args.ts", a line range
+//                       MUTATE="scripts/plan/engine.ts:270-360"); default components, policy, scripts/plan
 //   MUTATE_TESTS        the tests to run, as mocha specs (default: .mocharc.json's, all of them)
 //   MUTATE_STATIC=1     test static mutants too (see ignoreStatic)
 //   MUTATE_CONCURRENCY  test runner processes (default: one per core but one)
@@ -18,7 +19,7 @@ const targets = process.env.MUTATE ? list(process.env.MUTATE) : ["components", "
 const slug = process.env.MUTATE ? targets.join("+").replace(/[^A-Za-z0-9.+-]+/g, "_").replace(/^_+|_+$/g, "") : "all";
 const reports = `reports/mutation/${slug}`;
 const mutate = [
-    ...targets.map((t) => (/[*?{]|\.ts$/.test(t) ? t : `${t.replace(/\/+$/, "")}/**/*.ts`)),
+    ...targets.map((t) => (/[*?{]|\.ts(:[\d:-]+)?$/.test(t) ? t : `${t.replace(/\/+$/, "")}/**/*.ts`)),
     "!**/*.d.ts",
     // Constructs the PolicyPack and nothing else; test/policy-pack.test.ts reads its source text,
     // which Stryker's instrumentation changes. The runtime tests cover it out of process.

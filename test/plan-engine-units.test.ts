@@ -9,7 +9,8 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, resource, settle } from "./support/mocks";
 
-import { descendantsIn, PlannedResource, plainInputs } from "../scripts/plan/engine";
+import { descendantsIn, explicitDependsOn, installRecordingMocks, PlannedResource, plainInputs, SdkRuntime } from "../scripts/plan/engine";
+import { restoreSharedMocks } from "./support/mocks";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -40,6 +41,60 @@ describe("the plan engine's units", () => {
             componentUrn("test:index:Dep", "units-alpha"),
             componentUrn("test:index:Dep", "units-zeta"),
         ]);
+    });
+
+    describe("explicitDependsOn, over a runtime of its own", () => {
+        /** A URN as the tests' monitor would make it, from the parent's URN, the type and the name. */
+        const newUrn = (parent: string, type: string, name: string): string => `${parent}/${type}::${name}`;
+        const component = (name: string, parent?: object): object => ({ __name: name, __pulumiType: "test:index:C", __parentResource: parent });
+        /** Calls `register` as the SDK's Resource constructor calls runtime/resource's registerResource. */
+        const call = (register: SdkRuntime["registerResource"], res: object, opts: pulumi.ResourceOptions): void =>
+            register(res as pulumi.Resource, undefined, "test:index:C", (res as { __name: string }).__name, false, false, undefined, {}, opts);
+
+        it("wraps registerResource once: each registration with a dependsOn reports its URN and the dependencies' URNs to the latest report, then registers", async () => {
+            const registered: string[] = [];
+            const runtime: SdkRuntime = { registerResource: (_res, _parent, _t, name) => { registered.push(name); } };
+            const first: [string, Promise<string[]>][] = [];
+            explicitDependsOn({ newUrn }, (urn, deps) => first.push([urn, deps]), runtime);
+            const wrapper = runtime.registerResource;
+            assert.equal(typeof runtime.__recordsDependsOn, "function");
+
+            const parent = component("outer");
+            call(wrapper, component("inner", parent), { dependsOn: [new pulumi.DependencyResource("urn:pulumi:s::p::test:index:D::dep")] });
+            call(wrapper, component("alone"), {});
+            assert.deepEqual(registered, ["inner", "alone"]);
+            assert.deepEqual(first.map(([urn]) => urn), ["/test:index:C::outer/test:index:C::inner"]);
+            assert.deepEqual(await first[0][1], ["urn:pulumi:s::p::test:index:D::dep"]);
+
+            // A second recording (runProgram after the shared mocks) takes the reports over, without a second wrapper.
+            const second: [string, Promise<string[]>][] = [];
+            explicitDependsOn({ newUrn }, (urn, deps) => second.push([urn, deps]), runtime);
+            assert.equal(runtime.registerResource, wrapper);
+            const dep = new pulumi.ComponentResource("test:index:Dep", "units-explicit-dep", {});
+            call(runtime.registerResource, component("later"), { dependsOn: [dep] });
+            assert.deepEqual(registered, ["inner", "alone", "later"]);
+            assert.equal(first.length, 1);
+            assert.deepEqual(second.map(([urn]) => urn), ["/test:index:C::later"]);
+            // A top-level resource of the tests (the mocks run no stack): its URN from its type and name.
+            assert.deepEqual(await second[0][1], ["/test:index:Dep::units-explicit-dep"]);
+        });
+
+        it("reports a dependsOn that fails as none (the SDK fails that registration itself)", async () => {
+            const runtime: SdkRuntime = { registerResource: () => undefined };
+            const reports: Promise<string[]>[] = [];
+            explicitDependsOn({ newUrn }, (_urn, deps) => reports.push(deps), runtime);
+            call(runtime.registerResource, component("failing"), { dependsOn: Promise.reject(new Error("no such resource")) as Promise<pulumi.Resource> });
+            assert.deepEqual(await reports[0], []);
+        });
+    });
+
+    it("records as an update does, not a preview (pulumi.runtime.isDryRun() is false), so what the mocks do not return is absent, not unknown", () => {
+        try {
+            installRecordingMocks("units", "dry");
+            assert.equal(pulumi.runtime.isDryRun(), false);
+        } finally {
+            restoreSharedMocks();
+        }
     });
 
     describe("descendantsIn", () => {

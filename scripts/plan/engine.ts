@@ -169,8 +169,8 @@ interface RegisterRequest {
     getProvider(): string;
     getProvidersMap(): { forEach(cb: (ref: string, pkg: string) => void): void };
     getDependenciesList(): string[];
-    getPropertydependenciesMap(): { forEach(cb: (deps: { getUrnsList(): string[] }) => void): void };
-    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    /** Always set: the SDK serializes the inputs of every registration (runtime/resource.ts registerResource). */
+    getObject(): { toJavaScript(): Record<string, unknown> };
     /** Proto3 optional booleans: false when the program left them unset. */
     getProtect(): boolean | undefined;
     getRetainondelete(): boolean | undefined;
@@ -239,14 +239,14 @@ function optionsOf(req: RegisterRequest): PlannedOptions {
 }
 
 /** The SDK's internals {@link explicitDependsOn} hooks into (@pulumi/pulumi 3.248's runtime). */
-interface SdkRuntime {
+export interface SdkRuntime {
     registerResource(res: pulumi.Resource, parent: unknown, t: string, name: string, custom: boolean, remote: boolean, newDependency: unknown, props: unknown, opts: pulumi.ResourceOptions, ...rest: unknown[]): void;
     __recordsDependsOn?: (urn: string, dependsOn: Promise<string[]>) => void;
 }
 
 /** A resource object's internals: its name, type and parent (a DependencyResource has type ""). */
 interface ResourceInternals {
-    __name?: string;
+    __name: string;
     __pulumiType: string;
     __parentResource?: pulumi.Resource;
 }
@@ -270,14 +270,18 @@ interface ResourceInternals {
  * registration fails leaves nothing pending. The SDK gathers the same option before it calls the monitor, so by then
  * the promise reported here has settled, or settles within a few microtasks.
  */
-function explicitDependsOn(monitor: MonitorLike, report: (urn: string, dependsOn: Promise<string[]>) => void): void {
+export function explicitDependsOn(
+    monitor: Pick<MonitorLike, "newUrn">,
+    report: (urn: string, dependsOn: Promise<string[]>) => void,
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    runtime: SdkRuntime = require("@pulumi/pulumi/runtime/resource") as SdkRuntime,
+): void {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const runtime = require("@pulumi/pulumi/runtime/resource") as SdkRuntime;
     const gather = (require("@pulumi/pulumi/runtime/dependsOn") as { gatherExplicitDependencies(d: unknown): Promise<pulumi.Resource[]> }).gatherExplicitDependencies;
     /* eslint-enable @typescript-eslint/no-require-imports */
     const urnOf = (r: pulumi.Resource): string => {
         const { __name, __pulumiType, __parentResource } = r as unknown as ResourceInternals;
-        return monitor.newUrn(__parentResource ? urnOf(__parentResource) : "", __pulumiType, __name ?? "");
+        return monitor.newUrn(__parentResource ? urnOf(__parentResource) : "", __pulumiType, __name);
     };
     const resolved = (r: pulumi.Resource): string | Promise<string> => ((r as unknown as ResourceInternals).__pulumiType
         ? urnOf(r)
@@ -291,7 +295,9 @@ function explicitDependsOn(monitor: MonitorLike, report: (urn: string, dependsOn
     const register = runtime.registerResource;
     runtime.registerResource = function (res, parent, t, name, custom, remote, newDependency, props, opts, ...rest) {
         if (opts.dependsOn !== undefined) {
-            runtime.__recordsDependsOn?.(urnOf(res), gather(opts.dependsOn).then((deps) => Promise.all(deps.map(resolved))));
+            // A dependsOn that fails fails the registration in the SDK too (it gathers the same
+            // option), which never reaches the monitor: nothing is left to report it to.
+            runtime.__recordsDependsOn!(urnOf(res), gather(opts.dependsOn).then((deps) => Promise.all(deps.map(resolved))).catch(() => []));
         }
         register.call(this, res, parent, t, name, custom, remote, newDependency, props, opts, ...rest);
     };
@@ -345,13 +351,14 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
     explicitDependsOn(monitor, (urn, urns) => dependsOn.set(urn, urns));
     monitor.registerResource = async (req, cb) => {
         const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
-        const explicit = await (dependsOn.get(urn) ?? Promise.resolve([])).catch(() => []);
+        const explicit = await (dependsOn.get(urn) ?? Promise.resolve([]));
         dependsOn.delete(urn);
         if (recorded.has(urn)) {
             duplicateUrns.push(urn);
         }
+        // The SDK lists the URNs of the inputs' dependencies here too (runtime/resource.ts
+        // prepareResource adds each property's to allDirectDependencyURNs).
         const deps = new Set(req.getDependenciesList());
-        req.getPropertydependenciesMap().forEach((d) => d.getUrnsList().forEach((u) => deps.add(u)));
         const options = optionsOf(req);
         const source = sourceOf(req);
         if (explicit.length > 0) {
@@ -364,9 +371,9 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             custom: req.getCustom(),
             parent: req.getParent() || undefined,
             provider: req.getProvider() || undefined,
-            dependencies: [...deps].filter((u) => u !== "").sort(),
+            dependencies: [...deps].sort(),
             options,
-            inputs: plainInputs(req.getType(), req.getObject()?.toJavaScript() ?? {}),
+            inputs: plainInputs(req.getType(), req.getObject().toJavaScript()),
             ...(source ? { source } : {}),
         });
         return register(req, cb);
@@ -383,7 +390,7 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             read: req.getId(),
             parent: req.getParent() || undefined,
             provider: req.getProvider() || undefined,
-            dependencies: req.getDependenciesList().filter((u) => u !== "").sort(),
+            dependencies: req.getDependenciesList().sort(),
             options: {},
             inputs: plainInputs(req.getType(), (req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>),
         });

@@ -66,6 +66,17 @@ export const CLUSTER_CONFIG_KEYS: readonly string[] = [
 /** fromConfig's map for the cluster: each argument from the config key of its name. */
 export const CLUSTER_CONFIG_ARGUMENTS: Record<string, string> = Object.fromEntries(CLUSTER_CONFIG_KEYS.map((k) => [k, k]));
 
+/** Config keys whose values are secrets: `pulumi config set --secret` sets them. */
+export const SECRET_CONFIG_KEYS: readonly string[] = ["huggingFaceToken"];
+
+/** The command that sets a config key: a list item's field by path, a secret encrypted. */
+function setCommand(key: string): string {
+    if (/\[\d+\]$/.test(key)) {
+        return `pulumi config set --path '${key}.<field>' <value>`;
+    }
+    return SECRET_CONFIG_KEYS.includes(key) ? `pulumi config set --secret ${key} <value>` : `pulumi config set ${key}`;
+}
+
 /**
  * Constructs a component from the stack's config; when the component refuses its arguments, its
  * error also names the config key behind each argument it mentions, so the user knows what to
@@ -85,7 +96,7 @@ export function fromConfig<T>(keys: Record<string, string>, construct: () => T):
         }
         const project = pulumi.getProject();
         const file = `Pulumi.${pulumi.getStack()}.yaml`;
-        const lines = named.map((arg) => `  ${arg}: config key ${project}:${keys[arg]} (${file}, or pulumi config set ${keys[arg]})`);
+        const lines = named.map((arg) => `  ${arg}: config key ${project}:${keys[arg]} (${file}, or ${setCommand(keys[arg])})`);
         throw new pulumi.ResourceError(`${e.message}\nSet by the stack's config:\n${lines.join("\n")}`, e.resource, e.hideStack);
     }
 }

@@ -16,16 +16,16 @@ import { KubeRayOperator } from "../components/kuberay";
 import { MonitoringStack } from "../components/monitoring";
 import { VllmRayService } from "../components/vllm-service";
 import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig } from "./config";
+import { acceleratorsIn, huggingFaceTokenFromConfig, modelConfigArguments, modelsFromConfig } from "./models";
 
-/** The models of the production shape: their names, sources and accelerators. */
-export const PRODUCTION_MODELS = {
-    chat: { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.xlarge" },
-    large: { name: "qwen2.5-72b", source: "Qwen/Qwen2.5-72B-Instruct", accelerator: "g6e.12xlarge", tensorParallelSize: 4 },
-    embedding: { name: "bge-m3", source: "BAAI/bge-m3", accelerator: "g6.xlarge", embedding: true },
-} as const;
+/** The GPU pools of the production shape: spot first for the small models, on-demand for the large. */
+export const PRODUCTION_POOLS: readonly string[] = ["shared", "large"];
 
 /** Composes the production shape from the stack's configuration; returns the stack's outputs. */
 export function productionShape(config: pulumi.Config): Record<string, pulumi.Output<unknown>> {
+    // The models and the token first: a mistake in them is refused before anything is created.
+    const huggingFaceToken = huggingFaceTokenFromConfig();
+    const models = modelsFromConfig(config, PRODUCTION_POOLS, huggingFaceToken !== undefined);
     const tags = { "environment": pulumi.getStack(), "managed-by": "pulumi", "project": "ray-vllm-eks" };
     const cluster = fromConfig(CLUSTER_CONFIG_ARGUMENTS, () => new LlmCluster("llm", clusterArgsFromConfig(config, tags)));
 
@@ -34,38 +34,33 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
 
     // Two budgets: spot first for the small models, on-demand only for the large one (a 4-GPU
     // node reclaimed by spot would take the model down for minutes). Each pool offers only its
-    // models' instance types, so every worker group lands in its own pool. Instance-store NVMe
-    // (RAID0) holds the images and the model cache.
-    const gpu = fromConfig({
-        "pools[0].gpuLimit": "gpuLimit",
-        "pools[0].capacityTypes": "gpuCapacityTypes",
-        "pools[1].gpuLimit": "largeGpuLimit",
-    }, () => new GpuNodePool("gpu", {
+    // models' instance types, so every worker group lands in its own pool; a pool no model uses
+    // is left out. Instance-store NVMe (RAID0) holds the images and the model cache.
+    const pools = [
+        { name: "shared", gpuLimit: "gpuLimit", capacityTypes: config.getObject<string[]>("gpuCapacityTypes"), capacityKey: "gpuCapacityTypes" },
+        { name: "large", gpuLimit: "largeGpuLimit", capacityTypes: ["on-demand"] },
+    ].map((p) => ({ ...p, instanceTypes: acceleratorsIn(models, p.name) })).filter((p) => p.instanceTypes.length > 0);
+    const gpu = fromConfig(Object.fromEntries(pools.flatMap((p, i) => [
+        [`pools[${i}].gpuLimit`, p.gpuLimit],
+        ...(p.capacityKey ? [[`pools[${i}].capacityTypes`, p.capacityKey]] : []),
+    ])), () => new GpuNodePool("gpu", {
         clusterName: cluster.clusterName,
         nodeRoleName: cluster.nodeRoleName,
         instanceStoreRaid0: true,
-        pools: [
-            {
-                name: "shared",
-                gpuLimit: config.requireNumber("gpuLimit"),
-                instanceTypes: [PRODUCTION_MODELS.chat.accelerator, PRODUCTION_MODELS.embedding.accelerator],
-                capacityTypes: config.getObject<string[]>("gpuCapacityTypes"),
-            },
-            {
-                name: "large",
-                gpuLimit: config.requireNumber("largeGpuLimit"),
-                instanceTypes: [PRODUCTION_MODELS.large.accelerator],
-                capacityTypes: ["on-demand"],
-            },
-        ],
+        pools: pools.map((p) => ({ name: p.name, gpuLimit: config.requireNumber(p.gpuLimit), instanceTypes: p.instanceTypes, capacityTypes: p.capacityTypes })),
     }, { provider, dependsOn: [cluster] }));
 
     const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
     // Prometheus keeps its samples on an encrypted gp3 volume (LlmCluster's EBS CSI driver).
-    const monitoring = fromConfig({ storageSizeGiB: "prometheusStorageGiB", retention: "prometheusRetention" }, () => new MonitoringStack("monitoring", {
+    const monitoring = fromConfig({
+        storageSizeGiB: "prometheusStorageGiB",
+        retention: "prometheusRetention",
+        grafanaAdminSecretName: "grafanaAdminSecretName",
+    }, () => new MonitoringStack("monitoring", {
         storageClassName: EBS_STORAGE_CLASS,
         storageSizeGiB: config.getNumber("prometheusStorageGiB"),
         retention: config.get("prometheusRetention"),
+        grafanaAdminSecretName: config.get("grafanaAdminSecretName") || undefined,
     }, { provider, dependsOn: [cluster] }));
 
     // GCS fault tolerance: the head can restart without taking Serve down.
@@ -82,27 +77,18 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
 
     const vpcCidr = config.get("vpcCidr") ?? "10.0.0.0/16";
     const llm = fromConfig({
-        "models[0].maxReplicas": "modelMaxReplicas",
-        "models[1].minReplicas": "largeModelMinReplicas",
-        "models[1].maxReplicas": "largeModelMaxReplicas",
-        "models[2].maxReplicas": "embeddingMaxReplicas",
+        ...modelConfigArguments(models),
+        modelCacheSizeGiB: "modelCacheSizeGiB",
+        restartGeneration: "rayRestartGeneration",
         serveTlsCertificateArn: "serveTlsCertificateArn",
         serveAllowedCidrs: "serveAllowedCidrs",
         serveClientNamespaces: "serveClientNamespaces",
     }, () => new VllmRayService("vllm", {
-        models: [
-            { ...PRODUCTION_MODELS.chat, minReplicas: 1, maxReplicas: config.getNumber("modelMaxReplicas") ?? 4 },
-            {
-                ...PRODUCTION_MODELS.large,
-                minReplicas: config.getNumber("largeModelMinReplicas") ?? 1,
-                maxReplicas: config.getNumber("largeModelMaxReplicas") ?? 2,
-                // A 72B model takes minutes to load: keep replicas longer, add them sooner.
-                downscaleDelaySeconds: 900,
-            },
-            { ...PRODUCTION_MODELS.embedding, minReplicas: 1, maxReplicas: config.getNumber("embeddingMaxReplicas") ?? 2 },
-        ],
-        // The 72B weights (about 136 GiB) are cached on the node's NVMe.
-        modelCacheSizeGiB: 150,
+        models: models.map((m) => m.model),
+        huggingFaceToken,
+        // On the node's NVMe: it must hold the weights of every model on one accelerator.
+        modelCacheSizeGiB: config.getNumber("modelCacheSizeGiB"),
+        restartGeneration: config.getNumber("rayRestartGeneration"),
         redisAddress: redis.address,
         redisPassword: redis.authToken,
         exposeServe: true,

@@ -10,6 +10,7 @@ import * as path from "path";
 import { getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 
 import * as entry from "../index";
+import { MODEL_CONFIG_FIELDS } from "../programs/models";
 import { PACKAGE_NAME, packageSchema } from "../scripts/schema";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -57,7 +58,7 @@ const EXPECTED: Record<string, { inputs: string[]; requiredInputs: string[]; out
     VllmRayService: {
         inputs: ["models", "namespace", "serviceName", "image", "rayVersion", "huggingFaceToken", "huggingFaceTokenSecretName",
             "huggingFaceTokenSecretKey", "serviceAccountName", "modelCacheSizeGiB", "modelCachePvcName", "exposeServe", "serveTlsCertificateArn",
-            "serveAllowPlaintext", "serveInternetFacing", "serveAllowedCidrs", "upgradeStrategy", "redisAddress", "redisPassword", "redisPasswordSecretName",
+            "serveAllowPlaintext", "serveInternetFacing", "serveAllowedCidrs", "upgradeStrategy", "restartGeneration", "redisAddress", "redisPassword", "redisPasswordSecretName",
             "redisPasswordSecretKey", "cpuWorkerCpu", "cpuWorkerMemory", "cpuWorkerMaxReplicas", "headCpu", "headMemory", "serveClientNamespaces",
             "serveClientCidrs", "kubeRayOperatorNamespace", "prometheusNamespace", "grafanaUrl", "grafanaBrowserUrl", "prometheusUrl",
             "dashboardIngress"],
@@ -117,6 +118,12 @@ describe("component package schema (pulumi package add)", function () {
             });
         });
     }
+
+    it("gives ModelArgs the fields and JSON types of the stack's models config (programs/models.ts), which adds pool", () => {
+        const fields = Object.entries(schema.types[`${NAME}:index:ModelArgs`].properties ?? {}).map(([k, p]) => [k, (p as { type?: string }).type]);
+        const config = Object.entries(MODEL_CONFIG_FIELDS).filter(([k]) => k !== "pool");
+        assert.deepEqual(Object.fromEntries(fields.sort()), Object.fromEntries(config.sort()));
+    });
 
     it("types and describes inputs as the TypeScript sources do", () => {
         const vllm = schema.resources[`${NAME}:index:VllmRayService`];

@@ -162,6 +162,7 @@ describe("defaults, written out", () => {
             modelCacheSizeGiB: 100,
             upgradeStrategy: "NewCluster",
             redisPasswordSecretKey: "password",
+            restartGeneration: 0,
             headCpu: "2",
             headMemory: "8Gi",
             cpuWorkerCpu: "2",

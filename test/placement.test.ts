@@ -4,7 +4,6 @@ import * as path from "path";
 import * as YAML from "yaml";
 
 import { ModelArgs, rayServiceSpec, ResolvedServiceArgs, resolveModel, vllmServiceDefaults } from "../components/vllm-service";
-import { PRODUCTION_MODELS } from "../programs/production";
 import { nodesNeeded, Placement, placementOf, proxyNodeTypes, replicasPerNode, staysOnOneNode, whereItLands, Workload } from "./support/placement";
 import { environmentPlan } from "./support/plan";
 
@@ -191,7 +190,7 @@ describe("placement: Ray places every replica where the plan says", () => {
 
         it("prod: each model only on its group (chat g6e.xlarge, 72B g6e.12xlarge on one node, embedding g6.xlarge), groups sized exactly", () => {
             const p = placementOf(rendered.prod);
-            assert.deepEqual(p.models.map((w) => w.name), [PRODUCTION_MODELS.chat.name, PRODUCTION_MODELS.large.name, PRODUCTION_MODELS.embedding.name]);
+            assert.deepEqual(p.models.map((w) => w.name), ["qwen3-8b", "qwen2.5-72b", "bge-m3"]);
             assert.deepEqual(p.nodeTypes.map((t) => [t.name, t.operatorErrors.length]), [["headgroup", 0], ["cpu", 0], ["g6e-xlarge", 0], ["g6e-12xlarge", 0], ["g6-xlarge", 0]]);
             assert.deepEqual(whereItLands(p, model(p, "qwen3-8b")), { nodes: ["g6e-xlarge"], autoscaler: ["g6e-xlarge"] });
             assert.deepEqual(whereItLands(p, model(p, "qwen2.5-72b")), { nodes: ["g6e-12xlarge"], autoscaler: ["g6e-12xlarge"] });

@@ -364,6 +364,14 @@ describe("the offline plan (npm run plan)", () => {
                 + "Set by the stack's config:\n"
                 + "  natGateways: config key ray-vllm-eks:natGateways (Pulumi.dev.yaml, or pulumi config set natGateways)\n",
         },
+        {
+            title: "a misspelled field of a model in the models config, before anything is created",
+            args: ["dev", "--config", 'models=[{"name":"qwen3-8b","source":"Qwen/Qwen3-8B","accelerator":"g6.2xlarge","maxReplica":2}]'],
+            stderr: "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:endpointPublicAccessCidrs: 203.0.113.0/24 is in 203.0.113.0/24, an address range reserved for documentation (RFC 5737): put your own range.\n"
+                + 'plan: the program failed: stack "dev": the config key ray-vllm-eks:models (Pulumi.dev.yaml) is not valid:\n'
+                + "  - models[0].maxReplica is not a field of a model: did you mean maxReplicas?\n"
+                + "Each model is an object of the fields docs/operations.md lists (Pulumi.yaml describes the key).\n",
+        },
         { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${USAGE}\n` },
         { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, prod, staging, or --program <path> for another program.\n` },
         { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },

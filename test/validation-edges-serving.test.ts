@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { monitoringDefaults, ResolvedMonitoringArgs, validateMonitoringArgs } from "../components/monitoring/args";
 import {
-    architectureOf, capacityOf, dashboardSignIn, ModelArgs, RayDashboardIngressArgs, ResolvedModel, ResolvedServiceArgs, resolveModel, validateDashboardIngress,
+    architectureOf, capacityOf, dashboardSignIn, GATED_HUGGING_FACE_ORGANIZATIONS, isGated, ModelArgs, validateModels, RayDashboardIngressArgs, ResolvedModel, ResolvedServiceArgs, resolveModel, validateDashboardIngress,
     validateVllmServiceArgs, vllmServiceDefaults, vllmServiceWarnings,
 } from "../components/vllm-service/args";
 
@@ -104,6 +104,62 @@ describe("validateVllmServiceArgs: each model's messages", () => {
     });
 });
 
+describe("gated models: isGated and the token they need", () => {
+    const LLAMA = { source: "meta-llama/Llama-3.1-8B-Instruct" };
+
+    it("lists the organizations that gate their models on Hugging Face", () => {
+        assert.deepStrictEqual(GATED_HUGGING_FACE_ORGANIZATIONS, ["meta-llama", "mistralai", "google", "CohereLabs", "CohereForAI"]);
+    });
+
+    it("counts a Hugging Face id of each of those organizations as gated, whatever the case of its organization", () => {
+        assert.deepStrictEqual(
+            ["meta-llama/Llama-3.1-8B-Instruct", "mistralai/Mistral-7B-Instruct-v0.3", "google/gemma-3-27b-it", "CohereLabs/aya-expanse-8b", "CohereForAI/c4ai-command-r-v01", "Meta-Llama/Llama-3.1-8B-Instruct", "MISTRALAI/Mistral-7B-Instruct-v0.3"]
+                .map((source) => isGated({ source })),
+            [true, true, true, true, true, true, true],
+        );
+    });
+
+    it("counts other organizations, S3 prefixes and ids without an organization as not gated", () => {
+        assert.deepStrictEqual(
+            ["Qwen/Qwen3-8B", "BAAI/bge-m3", "s3://meta-llama/Llama-3.1-8B-Instruct/", "meta-llama", "meta-llama/Llama/extra", "acme/meta-llama", "meta-llamas/x"].map((source) => isGated({ source })),
+            [false, false, false, false, false, false, false],
+        );
+    });
+
+    it("takes an explicit gated over the organization both ways", () => {
+        assert.equal(isGated({ ...LLAMA, gated: false }), false);
+        assert.equal(isGated({ source: "Qwen/Qwen3-8B", gated: true }), true);
+    });
+
+    it("accepts a gated model with a secret token, with the name of a token Secret, or marked gated: false", () => {
+        const llama = model({ ...LLAMA, name: "llama-3.1-8b", parametersBillions: 8 });
+        assert.deepStrictEqual(check({ huggingFaceToken: pulumi.secret("hf_token") }, [llama]), []);
+        assert.deepStrictEqual(check({ huggingFaceTokenSecretName: "hf" }, [llama]), []);
+        assert.deepStrictEqual(check({}, [model({ ...LLAMA, name: "llama-3.1-8b", parametersBillions: 8, gated: false })]), []);
+    });
+
+    it("validateModels: each model's own problems, then each gated one without a token; none with a token", () => {
+        const llama: ModelArgs = { ...LLAMA, name: "llama-3.1-8b", accelerator: "g6.2xlarge", parametersBillions: 8, maxReplicas: 0 };
+        assert.deepStrictEqual(validateModels([QWEN, llama], false), [
+            "models[1].maxReplicas 0 must be a whole number of at least 1.",
+            "models[1].minReplicas (1) is greater than models[1].maxReplicas (0): set minReplicas to at most maxReplicas.",
+            `models[1].source "meta-llama/Llama-3.1-8B-Instruct" is gated on Hugging Face, as meta-llama's models are: downloading it needs the token of an account that accepted its licence. Give huggingFaceToken (a secret) or huggingFaceTokenSecretName, or set models[1].gated to false if this model is not gated.`,
+        ]);
+        assert.deepStrictEqual(validateModels([QWEN, { ...llama, maxReplicas: 2 }], true), []);
+        assert.deepStrictEqual(validateModels([QWEN, { ...QWEN }], true), [
+            `models[0].name "qwen3-8b" is used by more than one model: clients pick a model by name, so give each its own.`,
+            `models[1].name "qwen3-8b" is used by more than one model: clients pick a model by name, so give each its own.`,
+        ]);
+    });
+
+    it("refuses each gated model without a token, naming its index, and the others not", () => {
+        assert.deepStrictEqual(check({}, [model(), model({ ...LLAMA, name: "llama-3.1-8b", parametersBillions: 8 }), model({ name: "mine", gated: true })]), [
+            `models[1].source "meta-llama/Llama-3.1-8B-Instruct" is gated on Hugging Face, as meta-llama's models are: downloading it needs the token of an account that accepted its licence. Give huggingFaceToken (a secret) or huggingFaceTokenSecretName, or set models[1].gated to false if this model is not gated.`,
+            `models[2].source "Qwen/Qwen3-8B" is gated on Hugging Face (models[2].gated is true): downloading it needs the token of an account that accepted its licence. Give huggingFaceToken (a secret) or huggingFaceTokenSecretName.`,
+        ]);
+    });
+});
+
 describe("validateVllmServiceArgs: the service's messages", () => {
     it("refuses an empty models list with the message that shows a model", () => {
         assert.deepStrictEqual(check({}, []), [
@@ -121,6 +177,13 @@ describe("validateVllmServiceArgs: the service's messages", () => {
         assert.deepStrictEqual(check({ huggingFaceToken: pulumi.secret("hf_token"), huggingFaceTokenSecretName: "hf" }), [
             `huggingFaceToken and huggingFaceTokenSecretName are both set: give the token one way only.`,
         ]);
+    });
+
+    it("accepts restartGeneration 0 and 1, and refuses -1 and 1.5 as not a whole number of at least 0", () => {
+        assert.deepStrictEqual(check({ restartGeneration: 0 }), []);
+        assert.deepStrictEqual(check({ restartGeneration: 1 }), []);
+        assert.deepStrictEqual(check({ restartGeneration: -1 }), ["restartGeneration -1 must be a whole number of at least 0: raise it by one to roll the Ray cluster over."]);
+        assert.deepStrictEqual(check({ restartGeneration: 1.5 }), ["restartGeneration 1.5 must be a whole number of at least 0: raise it by one to roll the Ray cluster over."]);
     });
 
     it("skips the cpuWorkerCpu checks when cpuWorkerCpu is not known yet (an Output)", () => {

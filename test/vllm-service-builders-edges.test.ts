@@ -31,6 +31,23 @@ const SMALL = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6.2xla
 const IMAGE = "rayproject/ray-llm:2.56.0-py312-cu130";
 
 describe("rayServiceSpec: pod templates", () => {
+    it("annotates no pod with a restart generation at restartGeneration 0 (the default), so the cluster's spec stays as it was", () => {
+        const config = (rayServiceSpec(resolved(), [chat()], undefined) as any).rayClusterConfig;
+        assert.deepStrictEqual(config.headGroupSpec.template.metadata, { annotations: { "karpenter.sh/do-not-disrupt": "true" } });
+        assert.deepStrictEqual(config.workerGroupSpecs.map((g: any) => "metadata" in g.template), [false, false]);
+    });
+
+    it("annotates the head and every worker group's pods with restartGeneration when it is above 0", () => {
+        const config = (rayServiceSpec(resolved({ restartGeneration: 3 }), [chat(), resolveModel(SMALL)], undefined) as any).rayClusterConfig;
+        assert.deepStrictEqual(config.headGroupSpec.template.metadata, { annotations: { "karpenter.sh/do-not-disrupt": "true", "ray-vllm-eks.io/restart-generation": "3" } });
+        assert.deepStrictEqual(config.workerGroupSpecs.map((g: any) => [g.groupName, g.template.metadata]), [
+            ["cpu", { annotations: { "ray-vllm-eks.io/restart-generation": "3" } }],
+            ["g6e-12xlarge", { annotations: { "ray-vllm-eks.io/restart-generation": "3" } }],
+            ["g6-2xlarge", { annotations: { "ray-vllm-eks.io/restart-generation": "3" } }],
+        ]);
+    });
+
+
     it("names the head container ray-head and requests headCpu and headMemory, limiting memory to headMemory", () => {
         const spec = rayServiceSpec(resolved({ headCpu: "3", headMemory: "12Gi" }), [chat()], undefined) as any;
         const head = spec.rayClusterConfig.headGroupSpec.template.spec.containers[0];

@@ -270,17 +270,17 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
     },
     {
         title: "a tensor-parallel size that does not divide the node's GPUs",
-        args: { models: [{ ...CHAT, tensorParallelSize: 3 }], modelCacheSizeGiB: 140 },
+        args: { models: [{ ...CHAT, tensorParallelSize: 3 }], modelCacheSizeGiB: 140, huggingFaceTokenSecretName: "hf-token" },
         message: "models[0].tensorParallelSize 3 does not divide the 4 GPUs of a g6e.12xlarge node: use 1, 2, 4.",
     },
     {
         title: "a model that does not fit at its tensor-parallel size",
-        args: { models: [{ ...CHAT, tensorParallelSize: 2 }], modelCacheSizeGiB: 140 },
+        args: { models: [{ ...CHAT, tensorParallelSize: 2 }], modelCacheSizeGiB: 140, huggingFaceTokenSecretName: "hf-token" },
         message: `models[0] "llama-70b" does not fit on g6e.12xlarge (NVIDIA L40S) at tensorParallelSize 2: it needs 67.8 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 40.2 GiB; use tensorParallelSize 4 or more.`,
     },
     {
         title: "a model that fits on no tensor-parallel size of its accelerator",
-        args: { models: [{ ...CHAT, accelerator: "g6.xlarge", tensorParallelSize: 1 }], modelCacheSizeGiB: 140 },
+        args: { models: [{ ...CHAT, accelerator: "g6.xlarge", tensorParallelSize: 1 }], modelCacheSizeGiB: 140, huggingFaceTokenSecretName: "hf-token" },
         message: `models[0] "llama-70b" does not fit on g6.xlarge (NVIDIA L4) at tensorParallelSize 1: it needs 133.5 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 20.1 GiB; no tensor-parallel size on g6.xlarge fits; use a larger accelerator such as ["g5.48xlarge","g6.48xlarge","g6e.12xlarge"].`,
     },
     {
@@ -380,8 +380,18 @@ const cases: { title: string; name?: string; args: VllmRayServiceArgs; message: 
     },
     {
         title: "a model cache smaller than the weights",
-        args: { models: [CHAT] },
+        args: { models: [CHAT], huggingFaceTokenSecretName: "hf-token" },
         message: "modelCacheSizeGiB 100 cannot hold the 131.5 GiB of weights of the models on g6e.12xlarge: raise it to at least 132 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.",
+    },
+    {
+        title: "a model of an organization that gates its models, without a token",
+        args: { models: [CHAT], modelCacheSizeGiB: 140 },
+        message: `models[0].source "meta-llama/Llama-3.3-70B-Instruct" is gated on Hugging Face, as meta-llama's models are: downloading it needs the token of an account that accepted its licence. Give huggingFaceToken (a secret) or huggingFaceTokenSecretName, or set models[0].gated to false if this model is not gated.`,
+    },
+    {
+        title: "a model marked gated, without a token",
+        args: { models: [SMALL, { ...SMALL, name: "private", source: "acme/private-8b", parametersBillions: 8, gated: true }] },
+        message: `models[1].source "acme/private-8b" is gated on Hugging Face (models[1].gated is true): downloading it needs the token of an account that accepted its licence. Give huggingFaceToken (a secret) or huggingFaceTokenSecretName.`,
     },
 ];
 

@@ -23,6 +23,24 @@ export const MAX_RAYSERVICE_NAME_LENGTH = 47;
  */
 export const UPGRADE_STRATEGIES: readonly string[] = ["NewCluster", "None"];
 
+/**
+ * Organizations on the Hugging Face Hub that gate their models (a licence to accept, then a token
+ * to download): Meta's Llama, Mistral's, Google's Gemma and Cohere's (CohereForAI renamed to
+ * CohereLabs). A model of one of them needs a token unless its `gated` is false; a gated model of
+ * another organization needs `gated: true`. https://huggingface.co/docs/hub/models-gated
+ */
+export const GATED_HUGGING_FACE_ORGANIZATIONS: readonly string[] = ["meta-llama", "mistralai", "google", "CohereLabs", "CohereForAI"];
+
+/** Whether a model needs a Hugging Face token: its `gated`, or else its source's organization. */
+export function isGated(m: Pick<ModelArgs, "source" | "gated">): boolean {
+    if (m.gated !== undefined) {
+        return m.gated;
+    }
+    const organization = /^([^/:]+)\/[^/]+$/.exec(m.source)?.[1];
+    // The Hub resolves an organization's name whatever its case.
+    return organization !== undefined && GATED_HUGGING_FACE_ORGANIZATIONS.some((o) => o.toLowerCase() === organization.toLowerCase());
+}
+
 /** One model served behind the OpenAI-compatible endpoint (a Ray Serve LLM `LLMConfig`). */
 export interface ModelArgs {
     /**
@@ -104,6 +122,15 @@ export interface ModelArgs {
      * @see https://docs.vllm.ai/en/latest/models/pooling_models.html
      */
     embedding?: boolean;
+    /**
+     * Whether downloading the weights needs a Hugging Face token (the repository is gated: its
+     * licence must be accepted on the Hub, and the token's account is checked). A gated model with
+     * no `huggingFaceToken` or `huggingFaceTokenSecretName` is refused; `false` lets a model of an
+     * organization that usually gates its models through.
+     * @default true for a Hugging Face id of an organization in GATED_HUGGING_FACE_ORGANIZATIONS (meta-llama, mistralai, google, CohereLabs, CohereForAI), false otherwise
+     * @see https://huggingface.co/docs/hub/models-gated
+     */
+    gated?: boolean;
     /**
      * The fewest replicas; 0 scales the model to zero when idle.
      * @default 1
@@ -270,6 +297,16 @@ export interface VllmRayServiceArgs {
      * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/rayservice.html
      */
     upgradeStrategy?: string;
+    /**
+     * Raise it to roll the Ray cluster over (with "NewCluster", a second cluster comes up and takes
+     * the traffic before the first goes): the pods then read the Secrets again (the Hugging Face
+     * token, the Redis password) and KubeRay generates a new Ray auth token for the new cluster.
+     * Rendered, when above 0, as the pods' annotation `ray-vllm-eks.io/restart-generation`, which
+     * changes the cluster spec KubeRay hashes (ray-operator utils `GenerateHashWithoutReplicasAndWorkersToDelete`).
+     * @default 0
+     * @see https://docs.ray.io/en/latest/cluster/kubernetes/user-guides/rayservice.html
+     */
+    restartGeneration?: number;
     /**
      * GCS fault tolerance: the address of an external Redis ("rediss://host:6379" for TLS).
      * @default none (GCS state lives only in the head)
@@ -492,6 +529,7 @@ export const vllmServiceDefaults = {
     cpuWorkerCpu: "2",
     cpuWorkerMemory: "4Gi",
     cpuWorkerMaxReplicas: 2,
+    restartGeneration: 0,
     exposeServe: false,
     serveAllowPlaintext: false,
     serveInternetFacing: false,
@@ -594,6 +632,32 @@ function modelChecks(at: string, m: ResolvedModel, names: string[]): Check[] {
     ];
 }
 
+/** A message for each gated model when the service has no Hugging Face token. */
+function gatedWithoutToken(models: ModelArgs[], tokenGiven: boolean): string[] {
+    return tokenGiven ? [] : models.flatMap((m, i) => {
+        if (!isGated(m)) {
+            return [];
+        }
+        const why = m.gated === true ? ` (models[${i}].gated is true)` : `, as ${m.source.split("/")[0]}'s models are`;
+        const unless = m.gated === true ? "" : `, or set models[${i}].gated to false if this model is not gated`;
+        return [`models[${i}].source ${show(m.source)} is gated on Hugging Face${why}: downloading it needs the token of an account that accepted its licence. `
+            + `Give huggingFaceToken (a secret) or huggingFaceTokenSecretName${unless}.`];
+    });
+}
+
+/**
+ * The problems of the models alone: each model's own checks, and a gated model without a token
+ * (`tokenGiven`: huggingFaceToken or huggingFaceTokenSecretName is set). What a program can check
+ * before it creates anything; validateVllmServiceArgs checks the same and the rest.
+ */
+export function validateModels(given: ModelArgs[], tokenGiven: boolean): string[] {
+    const models = given.map(resolveModel);
+    return collect([
+        ...models.flatMap((m, i) => modelChecks(`models[${i}]`, m, models.map((x) => x.name))),
+        () => gatedWithoutToken(models, tokenGiven),
+    ]);
+}
+
 /**
  * Every problem with the arguments of `VllmRayService` `name`, as messages that name the
  * argument, the value and the fix. Empty when the arguments are valid.
@@ -619,6 +683,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (a.huggingFaceToken !== undefined && a.huggingFaceTokenSecretName !== undefined
             ? `huggingFaceToken and huggingFaceTokenSecretName are both set: give the token one way only.`
             : undefined),
+        () => gatedWithoutToken(models, a.huggingFaceToken !== undefined || a.huggingFaceTokenSecretName !== undefined),
         () => (!UPGRADE_STRATEGIES.includes(a.upgradeStrategy) ? `upgradeStrategy ${show(a.upgradeStrategy)} is not an upgrade strategy this component renders: use "NewCluster" (zero downtime, twice the GPUs during an upgrade) or "None".` : undefined),
         () => (a.redisPasswordSecretName !== undefined && a.redisAddress === undefined ? `redisPasswordSecretName is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
         () => (a.redisPassword !== undefined && a.redisAddress === undefined ? `redisPassword is set without redisAddress: give the Redis address too, or drop the password.` : undefined),
@@ -644,6 +709,7 @@ export function validateVllmServiceArgs(name: string, a: ResolvedServiceArgs, mo
         () => (!a.exposeServe && (a.serveTlsCertificateArn !== undefined || a.serveInternetFacing || a.serveAllowedCidrs.length > 0)
             ? `serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.`
             : undefined),
+        () => (!Number.isInteger(a.restartGeneration) || a.restartGeneration < 0 ? `restartGeneration ${show(a.restartGeneration)} must be a whole number of at least 0: raise it by one to roll the Ray cluster over.` : undefined),
         () => (!Number.isInteger(a.cpuWorkerMaxReplicas) || a.cpuWorkerMaxReplicas < 1 ? `cpuWorkerMaxReplicas ${show(a.cpuWorkerMaxReplicas)} must be a whole number of at least 1: one CPU worker always runs Serve's ingress.` : undefined),
         () => {
             if (!isKnown(a.cpuWorkerCpu)) {

@@ -22,8 +22,12 @@ export * from "./placement";
 export * from "./serve";
 export * from "./sizing";
 
+/** The pods' annotation that carries VllmRayService's restartGeneration. */
+export const RESTART_GENERATION_ANNOTATION = "ray-vllm-eks.io/restart-generation";
+
 /** Where the model cache is mounted; HF_HOME points there. */
 export const MODEL_CACHE_PATH = "/data/model-cache";
+
 /**
  * Ray's ports on the head, with the names KubeRay expects (`RAY_PORT_TABLE`'s): all but the
  * dashboard agent's, which KubeRay probes by number. The autoscaler's and the dashboard's own
@@ -64,6 +68,10 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
         : { name: "model-cache", emptyDir: { sizeLimit: `${a.modelCacheSizeGiB}Gi` } }];
     const volumeMounts = [{ name: "model-cache", mountPath: MODEL_CACHE_PATH }];
     const serviceAccount = a.serviceAccountName !== undefined ? { serviceAccountName: a.serviceAccountName } : {};
+    // Every pod of the cluster carries the generation, so raising it changes the cluster's spec.
+    const restart: Record<string, string> = a.restartGeneration > 0 ? { [RESTART_GENERATION_ANNOTATION]: String(a.restartGeneration) } : {};
+    const metadata = (annotations: Record<string, string>): Record<string, unknown> =>
+        (Object.keys(annotations).length > 0 ? { metadata: { annotations } } : {});
     const rayClusterConfig: Record<string, unknown> = {
         rayVersion: a.rayVersion,
         // Ray token authentication: the dashboard, Jobs API and GCS require the token KubeRay generates.
@@ -75,7 +83,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
             // The head runs no tasks or replicas: all GPU work lands on workers.
             rayStartParams: { "num-cpus": "0" },
             template: {
-                metadata: { annotations: { "karpenter.sh/do-not-disrupt": "true" } },
+                ...metadata({ "karpenter.sh/do-not-disrupt": "true", ...restart }),
                 spec: {
                     ...serviceAccount,
                     nodeSelector: { ...SYSTEM_NODE_LABELS },
@@ -103,6 +111,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
             maxReplicas: a.cpuWorkerMaxReplicas,
             rayStartParams: { resources: rayStartResources(cpuGroupResources()) },
             template: {
+                ...metadata(restart),
                 spec: {
                     ...serviceAccount,
                     nodeSelector: { ...SYSTEM_NODE_LABELS },
@@ -132,6 +141,7 @@ export function rayServiceSpec(a: ResolvedServiceArgs, models: ResolvedModel[], 
                 // autoscaler can scale this group up from zero for the models whose bundles ask for them.
                 rayStartParams: { resources: rayStartResources(gpuGroupResources(g)) },
                 template: {
+                    ...metadata(restart),
                     spec: {
                         ...serviceAccount,
                         nodeSelector: { ...GPU_NODE_LABELS, "node.kubernetes.io/instance-type": g.accelerator },

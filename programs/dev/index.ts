@@ -1,7 +1,7 @@
 /**
  * dev: the cheapest safe environment. A small cluster, one GPU node pool (spot first, L4/L40S
- * class, a small budget), the KubeRay operator, monitoring, and one small model that scales to
- * zero when idle.
+ * class, a small budget), the KubeRay operator, monitoring, and the stack's models (one small
+ * model that scales to zero when idle, in Pulumi.dev.yaml).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -12,8 +12,14 @@ import { KubeRayOperator } from "../../components/kuberay";
 import { MonitoringStack } from "../../components/monitoring";
 import { VllmRayService } from "../../components/vllm-service";
 import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig, gpuPoolFromConfig } from "../config";
+import { huggingFaceTokenFromConfig, modelConfigArguments, modelsFromConfig } from "../models";
 
 const config = new pulumi.Config();
+
+// The models and the token first: a mistake in them is refused before anything is created. dev
+// has one GPU pool.
+const huggingFaceToken = huggingFaceTokenFromConfig();
+const configured = modelsFromConfig(config, ["inference"], huggingFaceToken !== undefined);
 
 const cluster = fromConfig(CLUSTER_CONFIG_ARGUMENTS, () => new LlmCluster("llm", clusterArgsFromConfig(config, {
     "environment": pulumi.getStack(),
@@ -36,18 +42,20 @@ const gpu = fromConfig({
 
 const kuberay = new KubeRayOperator("kuberay", {}, { provider, dependsOn: [cluster] });
 
-const monitoring = new MonitoringStack("monitoring", {}, { provider, dependsOn: [cluster] });
+const monitoring = fromConfig({ grafanaAdminSecretName: "grafanaAdminSecretName" }, () => new MonitoringStack("monitoring", {
+    grafanaAdminSecretName: config.get("grafanaAdminSecretName") || undefined,
+}, { provider, dependsOn: [cluster] }));
 
-// One 8B instruct model on one L4 (g6.2xlarge: 24 GB of GPU memory, 32 GiB for loading weights),
-// scaled to zero when idle. Qwen3-8B is not gated, so no Hugging Face token is needed.
-const llm = fromConfig({ "models[0].maxReplicas": "modelMaxReplicas" }, () => new VllmRayService("vllm", {
-    models: [{
-        name: "qwen3-8b",
-        source: "Qwen/Qwen3-8B",
-        accelerator: "g6.2xlarge",
-        minReplicas: 0,
-        maxReplicas: config.getNumber("modelMaxReplicas") ?? 2,
-    }],
+// The stack's models (Pulumi.dev.yaml), scaled to zero when idle.
+const llm = fromConfig({
+    ...modelConfigArguments(configured),
+    modelCacheSizeGiB: "modelCacheSizeGiB",
+    restartGeneration: "rayRestartGeneration",
+}, () => new VllmRayService("vllm", {
+    models: configured.map((m) => m.model),
+    huggingFaceToken,
+    modelCacheSizeGiB: config.getNumber("modelCacheSizeGiB"),
+    restartGeneration: config.getNumber("rayRestartGeneration"),
     // Prometheus may scrape the Ray pods, and the Ray dashboard embeds Grafana's graphs.
     prometheusNamespace: monitoring.namespace,
     prometheusUrl: monitoring.prometheusUrl,

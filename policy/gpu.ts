@@ -159,6 +159,8 @@ export interface GpuGroupPlacement {
     demand: GpuDemand;
     /** The GPU NodePools (names) its pods may land in. */
     pools: string[];
+    /** The instance type its pods' nodeSelector pins (`node.kubernetes.io/instance-type`), if it pins one. */
+    instanceType?: string;
 }
 
 /** One GPU NodePool's limit against the demand of the groups that may land in it, each counted in full. */
@@ -204,6 +206,12 @@ function nameOf(r: StackResource, withNamespace: boolean): string {
 type FoundGroup = Omit<GpuGroupPlacement, "pools"> & { pod: Record<string, unknown> };
 
 /** The GPU groups of a RayService: workers (replicas × numOfHosts pods) and a head that takes GPUs (one pod). */
+/** The instance type a pod's nodeSelector pins, as a field to spread (none when it pins none). */
+function instanceTypeOf(pod: Record<string, unknown>): { instanceType?: string } {
+    const type = at(pod, "nodeSelector", "node.kubernetes.io/instance-type");
+    return typeof type === "string" ? { instanceType: type } : {};
+}
+
 function rayServiceGpuGroups(r: StackResource): { upgradeStrategy?: string; groups: FoundGroup[] } {
     const cluster = at(r.props, "spec", "rayClusterConfig");
     const strategy = at(r.props, "spec", "upgradeStrategy", "type");
@@ -232,6 +240,7 @@ function rayServiceGpuGroups(r: StackResource): { upgradeStrategy?: string; grou
     }
     const groups = found.map((g) => ({
         ...g,
+        ...instanceTypeOf(g.pod),
         service: nameOf(r, true),
         ...(r.urn ? { urn: r.urn } : {}),
         ...(upgradeStrategy ? { upgradeStrategy } : {}),

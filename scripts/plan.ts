@@ -129,7 +129,12 @@ async function main(argv: string[]): Promise<number> {
         evaluated.push({ ...view, violations, findings: findingsOf(view.view, violations, view.plan.resources) });
     }
     const findings = evaluated.flatMap((v) => v.findings);
-    writePlan(plan, out, findings);
+    // What the environment costs, from the AWS resources the real engine creates.
+    const { costEstimate, costLines } = await import("./plan/cost");
+    const { DEFAULT_MOCK_ENVIRONMENT } = await import("./plan/mocks");
+    const region = program.config.values["aws:region"] ?? DEFAULT_MOCK_ENVIRONMENT.region;
+    const cost = costEstimate(views[1].plan.resources, region);
+    writePlan(plan, out, findings, cost ?? { region, estimated: false, reason: `no price table for ${region}` });
     const rel = path.relative(process.cwd(), out) || ".";
     console.log(`offline plan of ${program.project} (stack ${program.stack}), program ${path.relative(process.cwd(), program.entry)}`);
     console.log(summarize(plan));
@@ -142,6 +147,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const { servingCapacityLines } = await import("./plan/capacity");
     servingCapacityLines(plan.resources).forEach((line) => console.log(line));
+    costLines(cost, region).forEach((line) => console.log(line));
 
     let mandatory = 0;
     for (const { label, violations, notes } of evaluated) {

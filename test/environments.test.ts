@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { environmentPlan, plan, PlanRun, startedEarly } from "./support/plan";
+import { COST_FOOTER, environmentPlan, plan, PlanRun, startedEarly } from "./support/plan";
 
 import { gpuBudgetOf } from "../policy/gpu";
 
@@ -19,17 +19,43 @@ interface Planned {
 
 /** The composition every production-shaped environment shares, with its sizes. */
 interface Expected {
-    stdout: RegExp;
+    /** The plan's output from its GPU budget on, line by line. */
+    stdout: string[];
     pools: Record<string, { limit: string; capacity: string[]; types: string[] }>;
     replicas: Record<string, [number, number]>;
     groups: Record<string, [number, number]>;
     redisNodeType: string;
     outputs: { serviceMaxGpus: number; serviceUpgradeGpus: number; idleGpuFloor: number; gpuLimit: number };
+    /** plan.json's cost totals, computed by hand (the sums are in the comments). */
+    cost: { idle: { hourly: number; monthly: number }; maximum: { hourly: number; monthly: number } };
 }
 
 const EXPECTED: Record<string, Expected> = {
     staging: {
-        stdout: /\nGPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 \(12 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 2 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-large: limit 8 GPUs; needs at most 4 \(8 during NewCluster upgrades\): fits; idle floor 0; from llm\/vllm's g6e-12xlarge\n {2}NodePool gpu-shared: limit 4 GPUs; needs at most 2 \(4 during NewCluster upgrades\): fits; idle floor 2; from llm\/vllm's g6e-xlarge and g6-xlarge\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/staging\.json\): 21 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/staging\.json\): 21 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: [
+            "GPU budget: the GPU NodePools allow 12 GPUs; the RayServices need at most 6 (12 during NewCluster upgrades): fits in each NodePool; idle GPU floor 2 (GPUs that stay up with no traffic)",
+            "  NodePool gpu-large: limit 8 GPUs; needs at most 4 (8 during NewCluster upgrades): fits; idle floor 0; from llm/vllm's g6e-12xlarge",
+            "  NodePool gpu-shared: limit 4 GPUs; needs at most 2 (4 during NewCluster upgrades): fits; idle floor 2; from llm/vllm's g6e-xlarge and g6-xlarge",
+            "serving capacity: qwen3-8b on g6e.xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56",
+            "serving capacity: qwen2.5-72b on g6e.12xlarge (L40S, tp 4): 4.9 GiB KV cache per GPU = 63,952 tokens = 7.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21",
+            "serving capacity: bge-m3 on g6.xlarge (L4, tp 1): no KV cache (an encoder-only model); max_ongoing_requests 64, target 16",
+            "cost (us-west-2 list prices of 2026-07-06, USD): idle floor $2.75/hour ($2,005.75/month); at the limits $26.18/hour ($19,110.57/month)",
+            "  EKS control plane: 1 × $0.10/hour (standard support): $0.10/hour",
+            "  NAT gateways: 2 × $0.045/hour: $0.09/hour",
+            "  public IPv4 addresses: 2 × $0.005/hour: $0.01/hour",
+            "  system nodes: node group llm-system-nodes: 3 to 4 × m7i.2xlarge (on-demand, $0.4032/hour): $1.21 to $1.61/hour",
+            "  system node volumes: node group llm-system-nodes: 3 to 4 root volumes ($0.0164/hour each): $0.0493 to $0.0658/hour",
+            "  GPU nodes: NodePool gpu-large (on-demand; nodes with their volumes): no node when idle; at its limit of 8 GPUs 2 × g6e.12xlarge: $0.00 to $21.04/hour",
+            "  GPU nodes: NodePool gpu-shared (spot first, priced as spot; nodes with their volumes): idle 1 × g6e.xlarge + 1 × g6.xlarge; at its limit of 4 GPUs 4 × g6e.xlarge: $1.12 to $3.09/hour",
+            "  Redis: gcs-redis: 2 × cache.t4g.medium ($0.065/hour): $0.13/hour",
+            "  load balancers: 1 × $0.0225/hour: $0.0225/hour",
+            "  persistent volumes: 100 GiB of gp3: $0.011/hour",
+            "  KMS keys: 1 × $1.00/month: $0.0014/hour",
+            ...COST_FOOTER,
+            "policy pack (config policy/config/staging.json): 21 policies, no violations",
+            "policy pack, real engine's view (config policy/config/staging.json): 21 policies, no violations",
+            "  note: kubernetes:helm.sh/v4:Chart kuberay-chart: the chart's objects are not replayed (the provider renders the chart)",
+        ],
         pools: {
             "gpu-shared": { limit: "4", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "8", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -38,9 +64,38 @@ const EXPECTED: Record<string, Expected> = {
         groups: { "cpu": [1, 2], "g6e-xlarge": [1, 1], "g6e-12xlarge": [0, 1], "g6-xlarge": [1, 1] },
         redisNodeType: "cache.t4g.medium",
         outputs: { serviceMaxGpus: 6, serviceUpgradeGpus: 12, idleGpuFloor: 2, gpuLimit: 12 },
+        // Idle: EKS 0.1 + 2 NAT 0.09 + 2 IPv4 0.01 + 3 × m7i.2xlarge 1.2096 + 3 × 150 GiB 36/730
+        // + g6e.xlarge and g6.xlarge at 40% (0.7444 + 0.32192) and their 200 GiB, 250 MiB/s volumes
+        // 2 × 21/730 + 2 × cache.t4g.medium 0.13 + an NLB 0.0225 + 100 GiB 8/730 + a KMS key 1/730
+        // = 2.74759808. At the limits: 4 system nodes 1.6128 + 48/730, 2 × g6e.12xlarge on-demand
+        // 2 × (10.49264 + 21/730), 4 × g6e.xlarge at 40% 4 × (0.7444 + 21/730), and the rest as idle = 26.17886492.
+        cost: { idle: { hourly: 2.7476, monthly: 2005.7466 }, maximum: { hourly: 26.1789, monthly: 19110.5714 } },
     },
     prod: {
-        stdout: /\nGPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 \(28 during NewCluster upgrades\): fits in each NodePool; idle GPU floor 6 \(GPUs that stay up with no traffic\)\n {2}NodePool gpu-large: limit 16 GPUs; needs at most 8 \(16 during NewCluster upgrades\): fits; idle floor 4; from llm\/vllm's g6e-12xlarge\n {2}NodePool gpu-shared: limit 12 GPUs; needs at most 6 \(12 during NewCluster upgrades\): fits; idle floor 2; from llm\/vllm's g6e-xlarge and g6-xlarge\nserving capacity: qwen3-8b on g6e\.xlarge \(L40S, tp 1\): 23\.5 GiB KV cache per GPU = 170,944 tokens = 20\.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56\nserving capacity: qwen2\.5-72b on g6e\.12xlarge \(L40S, tp 4\): 4\.9 GiB KV cache per GPU = 63,952 tokens = 7\.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21\nserving capacity: bge-m3 on g6\.xlarge \(L4, tp 1\): no KV cache \(an encoder-only model\); max_ongoing_requests 64, target 16\npolicy pack \(config policy\/config\/prod\.json\): 21 policies, no violations\npolicy pack, real engine's view \(config policy\/config\/prod\.json\): 21 policies, no violations\n {2}note: kubernetes:helm\.sh\/v4:Chart kuberay-chart: the chart's objects are not replayed \(the provider renders the chart\)\n$/,
+        stdout: [
+            "GPU budget: the GPU NodePools allow 28 GPUs; the RayServices need at most 14 (28 during NewCluster upgrades): fits in each NodePool; idle GPU floor 6 (GPUs that stay up with no traffic)",
+            "  NodePool gpu-large: limit 16 GPUs; needs at most 8 (16 during NewCluster upgrades): fits; idle floor 4; from llm/vllm's g6e-12xlarge",
+            "  NodePool gpu-shared: limit 12 GPUs; needs at most 6 (12 during NewCluster upgrades): fits; idle floor 2; from llm/vllm's g6e-xlarge and g6-xlarge",
+            "serving capacity: qwen3-8b on g6e.xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56",
+            "serving capacity: qwen2.5-72b on g6e.12xlarge (L40S, tp 4): 4.9 GiB KV cache per GPU = 63,952 tokens = 7.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21",
+            "serving capacity: bge-m3 on g6.xlarge (L4, tp 1): no KV cache (an encoder-only model); max_ongoing_requests 64, target 16",
+            "cost (us-west-2 list prices of 2026-07-06, USD): idle floor $13.63/hour ($9,947.71/month); at the limits $54.60/hour ($39,861.13/month)",
+            "  EKS control plane: 1 × $0.10/hour (standard support): $0.10/hour",
+            "  NAT gateways: 3 × $0.045/hour: $0.135/hour",
+            "  public IPv4 addresses: 3 × $0.005/hour: $0.015/hour",
+            "  system nodes: node group llm-system-nodes: 3 to 6 × m7i.2xlarge (on-demand, $0.4032/hour): $1.21 to $2.42/hour",
+            "  system node volumes: node group llm-system-nodes: 3 to 6 root volumes ($0.0164/hour each): $0.0493 to $0.0986/hour",
+            "  GPU nodes: NodePool gpu-large (on-demand; nodes with their volumes): idle 1 × g6e.12xlarge; at its limit of 16 GPUs 4 × g6e.12xlarge: $10.52 to $42.09/hour",
+            "  GPU nodes: NodePool gpu-shared (spot first, priced as spot; nodes with their volumes): idle 1 × g6e.xlarge + 1 × g6.xlarge; at its limit of 12 GPUs 12 × g6e.xlarge: $1.12 to $9.28/hour",
+            "  Redis: gcs-redis: 2 × cache.r7g.large ($0.219/hour): $0.438/hour",
+            "  load balancers: 1 × $0.0225/hour: $0.0225/hour",
+            "  persistent volumes: 100 GiB of gp3: $0.011/hour",
+            "  KMS keys: 1 × $1.00/month: $0.0014/hour",
+            ...COST_FOOTER,
+            "policy pack (config policy/config/prod.json): 21 policies, no violations",
+            "policy pack, real engine's view (config policy/config/prod.json): 21 policies, no violations",
+            "  note: kubernetes:helm.sh/v4:Chart kuberay-chart: the chart's objects are not replayed (the provider renders the chart)",
+        ],
         pools: {
             "gpu-shared": { limit: "12", capacity: ["spot", "on-demand"], types: ["g6e.xlarge", "g6.xlarge"] },
             "gpu-large": { limit: "16", capacity: ["on-demand"], types: ["g6e.12xlarge"] },
@@ -49,6 +104,11 @@ const EXPECTED: Record<string, Expected> = {
         groups: { "cpu": [1, 2], "g6e-xlarge": [1, 4], "g6e-12xlarge": [1, 2], "g6-xlarge": [1, 2] },
         redisNodeType: "cache.r7g.large",
         outputs: { serviceMaxGpus: 14, serviceUpgradeGpus: 28, idleGpuFloor: 6, gpuLimit: 28 },
+        // Idle: EKS 0.1 + 3 NAT 0.135 + 3 IPv4 0.015 + 3 × m7i.2xlarge 1.2096 + 36/730, a
+        // g6e.12xlarge on-demand 10.49264 + 21/730, g6e.xlarge and g6.xlarge at 40% 1.06632 + 42/730,
+        // 2 × cache.r7g.large 0.438 + 0.0225 + 8/730 + 1/730 = 13.6270052. At the limits: 6 system
+        // nodes 2.4192 + 72/730, 4 × (10.49264 + 21/730), 12 × (0.7444 + 21/730), and the rest as idle = 54.60429287.
+        cost: { idle: { hourly: 13.627, monthly: 9947.7138 }, maximum: { hourly: 54.6043, monthly: 39861.1338 } },
     },
 };
 
@@ -85,7 +145,13 @@ describe("the staging and prod environments (production shape)", () => {
                     "warning: [runtime] placeholder in the stack's config: ray-vllm-eks:serveTlsCertificateArn: arn:aws:acm:us-west-2:111122223333:certificate/00000000-0000-0000-0000-000000000000 names 111122223333, an account of AWS's documentation examples: put your own account's.",
                     "",
                 ].join("\n"));
-                assert.match(runs[env].stdout, expected.stdout);
+                const out = runs[env].stdout;
+                assert.deepEqual(out.slice(out.indexOf("\nGPU budget:") + 1).split("\n"), [...expected.stdout, ""]);
+            });
+
+            it("records its cost in plan.json: the region, the price table's date, and the totals at the idle floor and at the limits", () => {
+                const cost = (plans[env] as unknown as { cost: { region: string; prices: { date: string }; idle: unknown; maximum: unknown } }).cost;
+                assert.deepEqual([cost.region, cost.prices.date, cost.idle, cost.maximum], ["us-west-2", "2026-07-06", expected.cost.idle, expected.cost.maximum]);
             });
 
             it("composes one of each component, in order, through one explicit provider", () => {
@@ -209,13 +275,31 @@ describe("the GPU budget, NodePool by NodePool", () => {
         after(() => fs.rmSync(out, { recursive: true, force: true }));
 
         const violation = (limit: number) => `  [mandatory] gpu-budget: kubernetes:karpenter.sh/v1:NodePool gpu-large: NodePool gpu-large allows ${limit} GPUs, but the RayService GPU groups that can land in it may need 16 at once (llm/vllm's worker group g6e-12xlarge: up to 2 pods × 4 GPUs, × 2 during NewCluster upgrades): raise this NodePool's spec.limits["nvidia.com/gpu"] to at least 16, lower that group's maxReplicas, or use upgradeStrategy None.`;
-        const expected = (shared: number, large: number) => [
+        // prod's costs with these limits: the idle floor is prod's; at the limits, each pool's full
+        // limit on its dearest type (see the prod figures above, and test/plan-cost.test.ts).
+        const cost = (max: string, large: string, shared: string) => [
+            `cost (us-west-2 list prices of 2026-07-06, USD): idle floor $13.63/hour ($9,947.71/month); at the limits ${max}`,
+            "  EKS control plane: 1 × $0.10/hour (standard support): $0.10/hour",
+            "  NAT gateways: 3 × $0.045/hour: $0.135/hour",
+            "  public IPv4 addresses: 3 × $0.005/hour: $0.015/hour",
+            "  system nodes: node group llm-system-nodes: 3 to 6 × m7i.2xlarge (on-demand, $0.4032/hour): $1.21 to $2.42/hour",
+            "  system node volumes: node group llm-system-nodes: 3 to 6 root volumes ($0.0164/hour each): $0.0493 to $0.0986/hour",
+            `  GPU nodes: NodePool gpu-large (on-demand; nodes with their volumes): idle 1 × g6e.12xlarge; ${large}/hour`,
+            `  GPU nodes: NodePool gpu-shared (spot first, priced as spot; nodes with their volumes): idle 1 × g6e.xlarge + 1 × g6.xlarge; ${shared}/hour`,
+            "  Redis: gcs-redis: 2 × cache.r7g.large ($0.219/hour): $0.438/hour",
+            "  load balancers: 1 × $0.0225/hour: $0.0225/hour",
+            "  persistent volumes: 100 GiB of gp3: $0.011/hour",
+            "  KMS keys: 1 × $1.00/month: $0.0014/hour",
+            ...COST_FOOTER,
+        ];
+        const expected = (shared: number, large: number, costs: string[]) => [
             `GPU budget: the GPU NodePools allow ${shared + large} GPUs; the RayServices need at most 14 (28 during NewCluster upgrades): DOES NOT FIT in NodePool gpu-large; idle GPU floor 6 (GPUs that stay up with no traffic)`,
             `  NodePool gpu-large: limit ${large} GPUs; needs at most 8 (16 during NewCluster upgrades): DOES NOT FIT; idle floor 4; from llm/vllm's g6e-12xlarge`,
             `  NodePool gpu-shared: limit ${shared} GPUs; needs at most 6 (12 during NewCluster upgrades): fits; idle floor 2; from llm/vllm's g6e-xlarge and g6-xlarge`,
             "serving capacity: qwen3-8b on g6e.xlarge (L40S, tp 1): 23.5 GiB KV cache per GPU = 170,944 tokens = 20.87 sequences of 8192 tokens; max_ongoing_requests 83, target 56",
             "serving capacity: qwen2.5-72b on g6e.12xlarge (L40S, tp 4): 4.9 GiB KV cache per GPU = 63,952 tokens = 7.81 sequences of 8192 tokens; max_ongoing_requests 31, target 21",
             "serving capacity: bge-m3 on g6.xlarge (L4, tp 1): no KV cache (an encoder-only model); max_ongoing_requests 64, target 16",
+            ...costs,
             "policy pack (config policy/config/prod.json): 21 policies, 1 violation (1 mandatory)",
             violation(large),
             "policy pack, real engine's view (config policy/config/prod.json): 21 policies, 1 violation (1 mandatory)",
@@ -227,13 +311,21 @@ describe("the GPU budget, NodePool by NodePool", () => {
         it("npm run plan -- prod --config largeGpuLimit=4 exits 1, naming the pool gpu-large", async () => {
             const run = await runs.small();
             assert.equal(run.code, 1, run.stderr + run.stdout);
-            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(12, 4));
+            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(12, 4, cost(
+                "$23.04/hour ($16,819.25/month)",
+                "at its limit of 4 GPUs 1 × g6e.12xlarge: $10.52",
+                "at its limit of 12 GPUs 12 × g6e.xlarge: $1.12 to $9.28",
+            )));
         });
 
         it("fails the large pool although the pools together allow 44 GPUs (gpuLimit=36, largeGpuLimit=8)", async () => {
             const run = await runs.together();
             assert.equal(run.code, 1, run.stderr + run.stdout);
-            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(36, 8));
+            assert.equal(run.stdout.slice(run.stdout.indexOf("GPU budget:")), expected(36, 8, cost(
+                "$52.12/hour ($38,045.77/month)",
+                "at its limit of 8 GPUs 2 × g6e.12xlarge: $10.52 to $21.04",
+                "at its limit of 36 GPUs 36 × g6e.xlarge: $1.12 to $27.83",
+            )));
         });
     });
 });

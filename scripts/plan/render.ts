@@ -67,11 +67,11 @@ export function collisions(plan: PlanResult): string[] {
 export const PLAN_OUTPUTS = ["plan.json", "manifests", "helm"] as const;
 
 /**
- * Writes plan.json (with the policy pack's `findings`, when given), manifests/ and helm/ (one file
+ * Writes plan.json (with the policy pack's `findings` and the `cost` estimate, when given), manifests/ and helm/ (one file
  * per Helm release or chart) under `outDir`, replacing only those, and returns the files written.
  * The YAML reads the same in YAML 1.1 readers (kubectl, Helm) as in 1.2 ones (see portable-yaml.ts).
  */
-export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[]): string[] {
+export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[], cost?: unknown): string[] {
     for (const entry of PLAN_OUTPUTS) {
         fs.rmSync(path.join(outDir, entry), { recursive: true, force: true });
     }
@@ -83,7 +83,7 @@ export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[]
         fs.writeFileSync(full, text);
         written.push(full);
     };
-    write("plan.json", `${JSON.stringify(findings === undefined ? plan : { ...plan, findings }, null, 2)}\n`);
+    write("plan.json", `${JSON.stringify({ ...plan, ...(findings === undefined ? {} : { findings }), ...(cost === undefined ? {} : { cost }) }, null, 2)}\n`);
     for (const o of kubernetesObjects(plan)) {
         write(path.join("manifests", manifestFileName(o)), portableYaml(o));
     }

@@ -114,3 +114,10 @@ export function filesBelow(dir: string): string[] {
     walk(dir);
     return out.sort();
 }
+
+/** The lines that close every cost estimate the plan prints (scripts/plan/cost.ts): its assumptions and what it leaves out. */
+export const COST_FOOTER: readonly string[] = [
+        "  assumed: spot capacity at 40% of the on-demand price (spot prices move by hour and zone, and a spot-first pool pays on-demand when spot has no capacity); 730 hours a month; "
+            + "Prometheus and Alertmanager at one replica; each GPU worker pod on a node of its own instance type",
+        "  not counted: data processed by NAT gateways and load balancers (per GB) and load balancer capacity units; data transfer; CloudWatch logs and metrics; EBS snapshots, S3 and ECR",
+];

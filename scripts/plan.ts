@@ -28,6 +28,29 @@ import { environments, loadPolicyConfig, MOCKS_ERROR_PREFIX, PlanUsageError, Pro
 const USAGE = `usage: npm run plan -- <env> [--format text|github]
        npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]`;
 
+/** What --help prints: the usage, each option, the outputs and the exit codes. */
+const help = (envs: string[]): string => `${USAGE}
+
+Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no
+Pulumi CLI), evaluates the policy pack over it, and prints its GPU budget, serving capacity and cost.
+
+  <env>                    an environment of programs/ (${envs.join(", ")}), as the stack of that name
+  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file
+  --stack <name>           the stack to plan it as (default: the environment, or dev)
+  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)
+  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config
+                           (default for an environment: policy/config/<env>.json)
+  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<env>, or
+                           out/<project>-<stack> for a --program)
+  --format text|github     github: print the policy findings as GitHub Actions annotations too
+  --help, -h               this help
+
+Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a
+program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.`;
+
+/** --help: the help goes to stdout and the plan exits 0. */
+class HelpRequested extends Error {}
+
 const FORMATS = ["text", "github"] as const;
 
 interface Options {
@@ -66,7 +89,7 @@ function parseArgs(argv: string[]): Options {
                 o.format = format as Options["format"];
                 break;
             }
-            case "--help": case "-h": throw new PlanUsageError(USAGE);
+            case "--help": case "-h": throw new HelpRequested(help(environments()));
             default:
                 if (arg.startsWith("-") || o.env !== undefined) {
                     throw new PlanUsageError(`unexpected argument ${JSON.stringify(arg)}\n${USAGE}`);
@@ -97,8 +120,23 @@ function resolve(o: Options): { program: Program; out: string } {
 }
 
 async function main(argv: string[]): Promise<number> {
-    const o = parseArgs(argv);
+    let o: Options;
+    try {
+        o = parseArgs(argv);
+    } catch (e) {
+        if (e instanceof HelpRequested) {
+            console.log(e.message);
+            return 0;
+        }
+        throw e;
+    }
     const { program, out } = resolve(o);
+    // A failed run must not leave the last run's plan looking current: what this run writes goes
+    // only once the program has run and the pack has evaluated it.
+    const { PLAN_OUTPUTS } = await import("./plan/render");
+    for (const entry of PLAN_OUTPUTS) {
+        fs.rmSync(path.join(out, entry), { recursive: true, force: true });
+    }
     // An environment's plan uses its policy config (policy/config/<env>.json) unless one is given.
     const envPolicyConfig = o.env !== undefined ? path.join(ROOT, "policy", "config", `${o.env}.json`) : undefined;
     const policyConfigFile = o.policyConfig ?? (envPolicyConfig && fs.existsSync(envPolicyConfig) ? envPolicyConfig : undefined);

@@ -419,6 +419,45 @@ describe("the offline plan (npm run plan)", () => {
         });
     }
 
+    it("prints its help to stdout and exits 0 for --help and -h", async () => {
+        const help = [
+            USAGE,
+            "",
+            "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
+            "Pulumi CLI), evaluates the policy pack over it, and prints its GPU budget, serving capacity and cost.",
+            "",
+            "  <env>                    an environment of programs/ (dev, prod, staging), as the stack of that name",
+            "  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file",
+            "  --stack <name>           the stack to plan it as (default: the environment, or dev)",
+            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
+            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
+            "                           (default for an environment: policy/config/<env>.json)",
+            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<env>, or",
+            "                           out/<project>-<stack> for a --program)",
+            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
+            "  --help, -h               this help",
+            "",
+            "Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a",
+            "program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.",
+            "",
+        ].join("\n");
+        const [long, short] = await Promise.all([plan("--help"), plan("dev", "-h")]);
+        assert.deepEqual({ code: long.code, stdout: long.stdout, stderr: long.stderr }, { code: 0, stdout: help, stderr: "" });
+        assert.deepEqual({ code: short.code, stdout: short.stdout, stderr: short.stderr }, { code: 0, stdout: help, stderr: "" });
+    });
+
+    it("leaves no plan of an earlier run in the output folder when a run fails, and the rest of the folder alone", async () => {
+        const dir = out("stale");
+        fs.mkdirSync(path.join(dir, "manifests"), { recursive: true });
+        fs.mkdirSync(path.join(dir, "helm"), { recursive: true });
+        fs.writeFileSync(path.join(dir, "plan.json"), "{}");
+        fs.writeFileSync(path.join(dir, "manifests", "old.yaml"), "kind: Old");
+        fs.writeFileSync(path.join(dir, "keep.txt"), "mine");
+        const r = await plan("dev", "--config", "natGateways=single", "--out", dir);
+        assert.equal(r.code, 2, r.stderr);
+        assert.deepEqual(fs.readdirSync(dir), ["keep.txt"]);
+    });
+
     it("keeps plan output out of git", () => {
         assert.match(fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8"), /^out\/$/m);
     });

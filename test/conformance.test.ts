@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as fs from "fs";
 import * as path from "path";
 
+import { BUILT_IN_GROUPS, groupOf } from "./support/builtin";
 import { CrdConformance, loadYamlDocs } from "./support/conformance";
 import { componentUrn, descendantsOf, settle, valueOf } from "./support/mocks";
 import { environmentPlan, environments as listEnvironments } from "./support/plan";
@@ -11,16 +12,6 @@ import { upstreamPath } from "./support/upstream";
 import { GpuNodePool, GpuNodePoolArgs } from "../components/gpu-nodepool";
 import { VllmRayService } from "../components/vllm-service";
 import { isKubernetesObject, toKubernetesObject } from "../scripts/plan/render";
-
-/** API groups served by Kubernetes itself: their objects are validated by the API server's built-in schemas. */
-const BUILT_IN_GROUPS = new Set([
-    "", "apps", "batch", "policy", "autoscaling", "networking.k8s.io", "rbac.authorization.k8s.io", "storage.k8s.io",
-    "scheduling.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "admissionregistration.k8s.io",
-]);
-
-function groupOf(apiVersion: string): string {
-    return apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-}
 
 const environments = listEnvironments();
 

@@ -59,8 +59,13 @@ describe("the vendored upstream data (test/data/upstream)", function () {
             "crds/monitoring.coreos.com_prometheusrules.yaml",
             "crds/monitoring.coreos.com_servicemonitors.yaml",
             "crds/ray.io_rayservices.yaml",
+            "k8s-openapi/1.35/api/v1.json",
+            "k8s-openapi/1.35/apis/networking.k8s.io/v1.json",
+            "k8s-openapi/1.35/apis/rbac.authorization.k8s.io/v1.json",
+            "k8s-openapi/1.35/apis/storage.k8s.io/v1.json",
+            "k8s-openapi/README.md",
         ]);
-        assert.deepEqual(manifest().map((r) => r.file), filesUnder(UPSTREAM_DIR).filter((f) => f.endsWith(".yaml")));
+        assert.deepEqual(manifest().map((r) => r.file), filesUnder(UPSTREAM_DIR).filter((f) => f.endsWith(".yaml") || f.endsWith(".json")));
     });
 
     it("holds each file unchanged: the size and git blob id its README lists", () => {
@@ -83,7 +88,7 @@ describe("the vendored upstream data (test/data/upstream)", function () {
 
     it("names each upstream project's licence, and carries the licence's text", () => {
         const licences = fs.readFileSync(path.join(UPSTREAM_DIR, "LICENSES.md"), "utf8");
-        for (const repo of ["ray-project/kuberay", "aws/karpenter-provider-aws", "prometheus-operator/prometheus-operator", "prometheus-community/helm-charts", "grafana-community/helm-charts", "NVIDIA/k8s-device-plugin", "NVIDIA/dcgm-exporter", "kubernetes-sigs/aws-load-balancer-controller"]) {
+        for (const repo of ["ray-project/kuberay", "aws/karpenter-provider-aws", "prometheus-operator/prometheus-operator", "prometheus-community/helm-charts", "grafana-community/helm-charts", "NVIDIA/k8s-device-plugin", "NVIDIA/dcgm-exporter", "kubernetes-sigs/aws-load-balancer-controller", "kubernetes/kubernetes"]) {
             assert.match(licences, new RegExp(`\\| https://github\\.com/${repo.replace("/", "\\/")} \\| [^|]+ \\| Apache-2\\.0`), repo);
         }
         const text = fs.readFileSync(path.join(UPSTREAM_DIR, "LICENSE-APACHE-2.0.txt"), "utf8");

@@ -74,7 +74,8 @@ describe("the policy pack on its own (policy/ as pulumi policy publish uploads i
         const root = readJson<Lockfile>(path.join(ROOT, "package-lock.json"));
         assert.deepEqual(Object.keys(pack.dependencies).map((d) => `${d} ${root.packages[`node_modules/${d}`].version}`), Object.entries(pack.dependencies).map(([d, v]) => `${d} ${v}`));
         const rootPackage = readJson<{ dependencies: Record<string, string>; devDependencies: Record<string, string> }>(path.join(ROOT, "package.json"));
-        assert.deepEqual(Object.keys(pack.dependencies).map((d) => rootPackage.dependencies[d] ?? rootPackage.devDependencies[d]), ["1.21.0", "3.248.0", "5.9.3", "2.9.1"]);
+        // The package declares caret ranges from those versions (test/package-dependencies.test.ts); the pack, an application, pins them.
+        assert.deepEqual(Object.keys(pack.dependencies).map((d) => rootPackage.dependencies[d] ?? rootPackage.devDependencies[d]), ["1.21.0", "^3.248.0", "5.9.3", "^2.9.1"]);
     });
 
     it("locks every package it installs at the version and tarball the repository's lockfile has, in npm-shrinkwrap.json", () => {

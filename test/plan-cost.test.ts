@@ -18,8 +18,8 @@ const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
 const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
 const RAY_SERVICE = "kubernetes:ray.io/v1:RayService";
 
-/** A GPU NodePool with a GPU limit and capacity types, on the EC2NodeClass "gpu". */
-function nodePool(name: string, limit: string | undefined, capacityTypes: string[]) {
+/** A GPU NodePool with a GPU limit and capacity types (none: no capacity-type requirement), on the EC2NodeClass `nodeClass`. */
+function nodePool(name: string, limit: string | undefined, capacityTypes: string[] | undefined, nodeClass = "gpu") {
     return r(NODE_POOL, name, {
         metadata: { name },
         spec: {
@@ -27,10 +27,10 @@ function nodePool(name: string, limit: string | undefined, capacityTypes: string
             template: {
                 metadata: { labels: { pool: name } },
                 spec: {
-                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: "gpu" },
+                    nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name: nodeClass },
                     requirements: [
-                        { key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes },
                         { key: "karpenter.k8s.aws/instance-gpu-count", operator: "Gt", values: ["0"] },
+                        ...(capacityTypes !== undefined ? [{ key: "karpenter.sh/capacity-type", operator: "In", values: capacityTypes }] : []),
                     ],
                     taints: [{ key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" }],
                 },
@@ -92,8 +92,8 @@ describe("the plan's cost estimate (scripts/plan/cost.ts)", () => {
     });
 
     it("reads Kubernetes byte quantities as GiB, and nothing else", () => {
-        assert.deepEqual(["200Gi", "1Ti", "512Mi", "1048576Ki", "100G", "1.5Gi", 150].map(gibOf), [200, 1024, 0.5, 1, 100e9 / 2 ** 30, 1.5, 150]);
-        assert.deepEqual(["", "200 Gi", "Gi", "200gi", undefined, null].map(gibOf), [undefined, undefined, undefined, undefined, undefined, undefined]);
+        assert.deepEqual(["200Gi", "1Ti", "512Mi", "1048576Ki", "100G", "1.5Gi", "1.25Gi", "1073741824", 150].map(gibOf), [200, 1024, 0.5, 1, 100e9 / 2 ** 30, 1.5, 1.25, 1, 150]);
+        assert.deepEqual(["", "200 Gi", "Gi", "200gi", "x200Gi", "200Gix", undefined, null, {}].map(gibOf), [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
     });
 
     it("prices gp3 by size, and by IOPS and throughput only above the 3,000 and 125 included", () => {
@@ -250,5 +250,123 @@ describe("the plan's cost estimate (scripts/plan/cost.ts)", () => {
                 + "Prometheus and Alertmanager at one replica; each GPU worker pod on a node of its own instance type",
             "  not counted: data processed by NAT gateways and load balancers (per GB) and load balancer capacity units; data transfer; CloudWatch logs and metrics; EBS snapshots, S3 and ECR",
         ]);
+    });
+
+    describe("edges", () => {
+        it("prices IOPS above 3,000 from a node class's volumes, skips a mapping without a size, and reads a node class whose spec is null as no volume", () => {
+            const fast = r(NODE_CLASS, "fast", { metadata: { name: "fast" }, spec: { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: "100Gi", iops: 6000 } }, { deviceName: "/dev/xvdb", ebs: {} }, "junk"] } });
+            const empty = r(NODE_CLASS, "empty", { metadata: { name: "empty" }, spec: null });
+            const estimate = costEstimate([
+                fast, empty,
+                nodePool("a", "1", ["on-demand"], "fast"),
+                nodePool("b", "1", ["on-demand"], "empty"),
+                rayService([group("ga", "g6.xlarge", 1, 1, 1, "a"), group("gb", "g6.xlarge", 1, 1, 1, "b")]),
+            ], "us-east-1");
+            // a: 0.8048 + (100 × 0.08 + 3,000 × 0.005) / 730 = 0.8048 + 23/730; b: 0.8048 and no volume.
+            assert.deepEqual(item(estimate, "GPU nodes").map((g) => g.idleHourly), [Math.round((0.8048 + 23 / 730) * 1e4) / 1e4, 0.8048]);
+        });
+
+        it("prices a pool without a capacity-type requirement, or whose EC2NodeClass is in another stack, on-demand and without volumes", () => {
+            const estimate = costEstimate([
+                nodePool("elsewhere", "2", undefined, "shared-class"),
+                rayService([group("g", "g6e.xlarge", 1, 2, 2, "elsewhere")]),
+            ], "us-east-1");
+            assert.deepEqual(item(estimate, "GPU nodes"), [{
+                item: "GPU nodes",
+                detail: "NodePool elsewhere (on-demand; nodes with their volumes): idle 2 × g6e.xlarge; at its limit of 2 GPUs 2 × g6e.xlarge",
+                idleHourly: 3.722,
+                maxHourly: 3.722,
+            }]);
+        });
+
+        it("looks each pool's own NodePool and node class up by name, whatever else shares the names", () => {
+            // A NodePool named like the node class, listed first; the pools in reverse order of their capacity types.
+            const estimate = costEstimate([
+                nodePool("gpu", "1", ["spot"]),
+                NODE_CLASS_GPU,
+                nodePool("od", "1", ["on-demand"]),
+                rayService([group("s", "g6.xlarge", 1, 1, 1, "gpu"), group("o", "g6.xlarge", 1, 1, 1, "od")]),
+            ], "us-east-1");
+            // gpu: 0.8048 × 0.4 + 21/730; od: 0.8048 + 21/730.
+            assert.deepEqual(item(estimate, "GPU nodes").map((g) => [g.detail.split(" (")[0], g.idleHourly]), [
+                ["NodePool gpu", Math.round((0.32192 + GPU_VOLUME) * 1e4) / 1e4],
+                ["NodePool od", Math.round((0.8048 + GPU_VOLUME) * 1e4) / 1e4],
+            ]);
+        });
+
+        it("fills a limit with the dearest type per GPU, not per node: g6e.xlarge ($1.861 a GPU) before g6.12xlarge ($1.1504 a GPU)", () => {
+            const estimate = costEstimate([
+                nodePool("mix", "8", ["on-demand"], "none"),
+                rayService([group("four", "g6.12xlarge", 4, 0, 1, "mix"), group("cheap", "g6.xlarge", 1, 0, 1, "mix"), group("one", "g6e.xlarge", 1, 0, 1, "mix")]),
+            ], "us-east-1");
+            assert.deepEqual(item(estimate, "GPU nodes").map((g) => [g.detail.split("; ").pop(), g.maxHourly]), [["at its limit of 8 GPUs 8 × g6e.xlarge", 14.888]]);
+        });
+
+        it("counts a node per pod for a group pinned to an instance type outside the GPU catalogue", () => {
+            const estimate = costEstimate([
+                nodePool("cpu", "4", ["on-demand"], "none"),
+                rayService([group("odd", "m7i.xlarge", 1, 3, 4, "cpu")]),
+            ], "us-east-1");
+            // 3 pods, 3 × 0.2016; the limit of 4 GPUs at one GPU a node of it (its pods' GPUs): 4 × 0.2016.
+            assert.deepEqual(item(estimate, "GPU nodes").map((g) => [g.idleHourly, g.maxHourly]), [[0.6048, 0.8064]]);
+        });
+
+        it("finds a system node group's launch template among its dependencies only, takes EKS's t3.medium for empty instanceTypes, and 20 GiB without a template or diskSize", () => {
+            const role = r("aws:iam/role:Role", "role");
+            const template = r("aws:ec2/launchTemplate:LaunchTemplate", "lt", { blockDeviceMappings: [{ ebs: { volumeSize: 150 } }] });
+            const other = r("aws:ec2/launchTemplate:LaunchTemplate", "other", { blockDeviceMappings: [{ ebs: { volumeSize: 1000 } }] });
+            const estimate = costEstimate([
+                role, other, template,
+                r("aws:eks/nodeGroup:NodeGroup", "own", { instanceTypes: ["m7i.xlarge"], scalingConfig: { minSize: 1, maxSize: 1 } }, { dependencies: [role.urn, template.urn] }),
+                r("aws:eks/nodeGroup:NodeGroup", "plain", { instanceTypes: ["m7i.xlarge"], scalingConfig: { minSize: 1, maxSize: 1 } }),
+                r("aws:eks/nodeGroup:NodeGroup", "empty", { instanceTypes: [], scalingConfig: { minSize: 1, maxSize: 1 } }),
+            ], "us-east-1");
+            // 150 GiB: 12/730; 20 GiB: 1.6/730.
+            assert.deepEqual(item(estimate, "system node volumes").map((i) => i.idleHourly), [0.0164, 0.0022]);
+            assert.deepEqual(estimate!.leftOut, ["node group empty: no price for t3.medium"]);
+            // 2 × 0.2016 + 13.6/730 = 0.42183014.
+            assert.deepEqual(estimate!.idle, { hourly: 0.4218, monthly: 307.936 });
+        });
+
+        it("counts Services of type LoadBalancer, RayServices' serve Services of that type and ALB Ingresses, and nothing else", () => {
+            const estimate = costEstimate([
+                r("kubernetes:core/v1:Service", "lb", { spec: { type: "LoadBalancer" } }),
+                r("kubernetes:core/v1:Service", "a", { spec: { type: "ClusterIP" } }),
+                r("kubernetes:core/v1:Service", "b", { spec: { type: "NodePort" } }),
+                r(RAY_SERVICE, "internal", { spec: { serveService: { spec: { type: "ClusterIP" } } } }),
+                r("kubernetes:networking.k8s.io/v1:Ingress", "nginx", { spec: { ingressClassName: "nginx" } }),
+                r("kubernetes:networking.k8s.io/v1:Ingress", "traefik", { spec: { ingressClassName: "traefik" } }),
+                r("kubernetes:example.com/v1:Balancer", "other", { spec: { type: "LoadBalancer", serveService: { spec: { type: "LoadBalancer" } }, ingressClassName: "alb" } }),
+            ], "us-east-1");
+            assert.deepEqual(item(estimate, "load balancers"), [{ item: "load balancers", detail: "1 × $0.0225/hour", idleHourly: 0.0225, maxHourly: 0.0225 }]);
+        });
+
+        it("finds volume claim templates anywhere in a Helm release's values (in lists too), PVCs with a size, and nothing in other resources", () => {
+            const claim = (size: string) => ({ spec: { resources: { requests: { storage: size } } } });
+            const estimate = costEstimate([
+                r("kubernetes:helm.sh/v4:Chart", "chart", { values: { name: "x", replicas: 2, nothing: null, list: [{ volumeClaimTemplate: claim("10Gi") }, "text"], persistence: claim("999Gi") } }),
+                r("kubernetes:core/v1:PersistentVolumeClaim", "sized", claim("5Gi")),
+                r("kubernetes:core/v1:PersistentVolumeClaim", "unsized", { spec: {} }),
+                r("kubernetes:example.com/v1:Thing", "thing", { values: { volumeClaimTemplate: claim("777Gi") } }),
+            ], "us-east-1");
+            // 15 GiB × 0.08 = $1.20 a month.
+            assert.deepEqual(item(estimate, "persistent volumes"), [{ item: "persistent volumes", detail: "10 GiB + 5 GiB of gp3", idleHourly: 0.0016, maxHourly: 0.0016 }]);
+        });
+
+        it("prints hourly figures of a dollar and more to the cent, and an unbounded pool's line", () => {
+            const estimate = costEstimate([
+                r("aws:eks/nodeGroup:NodeGroup", "sys", { instanceTypes: ["m7i.2xlarge"], diskSize: 0, scalingConfig: { minSize: 3, maxSize: 3 } }),
+                nodePool("open", undefined, ["on-demand"], "none"),
+                rayService([group("g", "g6.xlarge", 1, 0, 1, "open")]),
+            ], "us-east-1");
+            assert.deepEqual(costLines(estimate, "us-east-1").slice(0, 5), [
+                "cost (us-east-1 list prices of 2026-07-06, USD): idle floor $1.21/hour ($883.01/month); at the limits unbounded (a GPU NodePool has no limit)",
+                "  system nodes: node group sys: 3 to 3 × m7i.2xlarge (on-demand, $0.4032/hour): $1.21/hour",
+                "  system node volumes: node group sys: 3 to 3 root volumes ($0.00/hour each): $0.00/hour",
+                "  GPU nodes: NodePool open (on-demand; nodes with their volumes): no node when idle; no GPU limit: unbounded: $0.00 to unbounded/hour",
+                "  assumed: spot capacity at 40% of the on-demand price (spot prices move by hour and zone, and a spot-first pool pays on-demand when spot has no capacity); 730 hours a month; "
+                    + "Prometheus and Alertmanager at one replica; each GPU worker pod on a node of its own instance type",
+            ]);
+        });
     });
 });

@@ -65,7 +65,7 @@ export function gibOf(quantity: unknown): number | undefined {
     if (typeof quantity === "number") {
         return quantity;
     }
-    const m = typeof quantity === "string" ? /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(quantity) : null;
+    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(quantity));
     if (m === null) {
         return undefined;
     }
@@ -83,8 +83,8 @@ export function gp3Hourly(prices: PriceTable, gib: number, iops = 3000, throughp
 function volumesHourly(prices: PriceTable, mappings: unknown): number {
     return (Array.isArray(mappings) ? mappings : []).reduce((sum: number, m) => {
         const gib = gibOf(at(m, "ebs", "volumeSize"));
-        const [iops, throughput] = [at(m, "ebs", "iops"), at(m, "ebs", "throughput")];
-        return gib === undefined ? sum : sum + gp3Hourly(prices, gib, typeof iops === "number" ? iops : 3000, typeof throughput === "number" ? throughput : 125);
+        // gp3Hourly's defaults stand in for IOPS and throughput the mapping leaves out.
+        return gib === undefined ? sum : sum + gp3Hourly(prices, gib, at(m, "ebs", "iops") as number | undefined, at(m, "ebs", "throughput") as number | undefined);
     }, 0);
 }
 
@@ -112,8 +112,7 @@ function systemNodes(resources: Resource[], prices: PriceTable, leftOut: string[
         // The root volume: the launch template's (a dependency of the node group, or of the
         // pulumi-eks ManagedNodeGroup that creates it), else EKS's default of 20 GiB.
         const owner = resources.find((r) => r.urn === group.parent);
-        const dependencies = [...group.dependencies, ...(owner?.dependencies ?? [])];
-        const template = resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && dependencies.includes(r.urn));
+        const template = resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate" && (group.dependencies.includes(r.urn) || owner?.dependencies.includes(r.urn)));
         const diskSize = at(group.inputs, "diskSize");
         const volume = template !== undefined
             ? volumesHourly(prices, at(template.inputs, "blockDeviceMappings"))
@@ -136,12 +135,14 @@ function gpuNodes(resources: Resource[], budget: GpuBudget, prices: PriceTable, 
     const classes = resources.filter((r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
     const counted = new Set<string>();
     return budget.pools.flatMap((pool) => {
-        const nodePool = pools.find((p) => at(p.inputs, "metadata", "name") === pool.pool);
-        const requirements = at(nodePool?.inputs, "spec", "template", "spec", "requirements");
+        // gpuBudgetOf names each pool after one of these NodePools.
+        const nodePool = pools.find((p) => at(p.inputs, "metadata", "name") === pool.pool)!;
+        const requirements = at(nodePool.inputs, "spec", "template", "spec", "requirements");
         const capacity = (Array.isArray(requirements) ? requirements : []).find((r) => at(r, "key") === "karpenter.sh/capacity-type");
         const spot = (at(capacity, "values") as unknown[] | undefined)?.includes("spot") ?? false;
         const share = spot ? SPOT_SHARE_OF_ON_DEMAND : 1;
-        const nodeClass = classes.find((c) => at(c.inputs, "metadata", "name") === at(nodePool?.inputs, "spec", "template", "spec", "nodeClassRef", "name"));
+        // Its EC2NodeClass may live in another stack: then its volumes are not counted.
+        const nodeClass = classes.find((c) => at(c.inputs, "metadata", "name") === at(nodePool.inputs, "spec", "template", "spec", "nodeClassRef", "name"));
         const volume = volumesHourly(prices, at(nodeClass?.inputs, "spec", "blockDeviceMappings"));
         // A group that can land in several pools counts in the first only.
         const groups = pool.groups.filter((g) => !counted.has(`${g.service}/${g.group}`));
@@ -160,7 +161,8 @@ function gpuNodes(resources: Resource[], budget: GpuBudget, prices: PriceTable, 
         // At the limit: every GPU of it on the dearest type per GPU of the groups that land here.
         const perGpu = priced.map((g) => ({ type: g.instanceType!, gpus: instanceSizeOf(g.instanceType!)?.gpus ?? g.gpusPerPod }))
             .map((t) => ({ ...t, price: prices.ec2[t.type] / t.gpus }))
-            .sort((a, b) => b.price - a.price || (a.type < b.type ? -1 : 1));
+            // Array.prototype.sort is stable: of equal prices, the first group's type.
+            .sort((a, b) => b.price - a.price);
         const dearest = perGpu[0];
         const limitNodes = dearest === undefined || pool.limit === undefined ? undefined : Math.floor(pool.limit / dearest.gpus);
         const maxHourly = dearest === undefined ? 0 : limitNodes === undefined ? null : limitNodes * (prices.ec2[dearest.type] * share + volume);

@@ -9,20 +9,10 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { PROJECT, STACK } from "./support/mocks";
+import { PROJECT, runErrorOf, STACK } from "./support/mocks";
 
 import { CLUSTER_CONFIG_KEYS, clusterArgsFromConfig, fromConfig, PROJECT_DIR, refuseUndeclaredConfig } from "../programs/config";
 
-/** The RunError refuseUndeclaredConfig throws (a RunError prints without a stack trace), or undefined. */
-function refusal(run: () => void): string | undefined {
-    try {
-        run();
-    } catch (e) {
-        assert.ok(e instanceof pulumi.RunError, `expected a RunError, got ${String(e)}`);
-        return e.message;
-    }
-    return undefined;
-}
 
 describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
     it("reads the repository's Pulumi.yaml", () => {
@@ -32,7 +22,7 @@ describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
 
     it("refuses a misspelled key of ray-vllm-eks, naming the declared one", () => {
         assert.equal(
-            refusal(() => refuseUndeclaredConfig("ray-vllm-eks", "dev", { "ray-vllm-eks:clusterName": "llm-dev", "ray-vllm-eks:natGateway": "Single", "aws:region": "us-west-2" })),
+            runErrorOf(() => refuseUndeclaredConfig("ray-vllm-eks", "dev", { "ray-vllm-eks:clusterName": "llm-dev", "ray-vllm-eks:natGateway": "Single", "aws:region": "us-west-2" })),
             'stack "dev" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
                 + "  natGateway (Pulumi.dev.yaml or -c): did you mean natGateways?\n"
                 + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.",
@@ -41,7 +31,7 @@ describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
 
     it("lists several in key order", () => {
         assert.equal(
-            refusal(() => refuseUndeclaredConfig("ray-vllm-eks", "prod", { "ray-vllm-eks:gpuLimits": "8", "ray-vllm-eks:availabilityZones": "2" })),
+            runErrorOf(() => refuseUndeclaredConfig("ray-vllm-eks", "prod", { "ray-vllm-eks:gpuLimits": "8", "ray-vllm-eks:availabilityZones": "2" })),
             'stack "prod" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
                 + "  availabilityZones (Pulumi.prod.yaml or -c): did you mean availabilityZoneCount?\n"
                 + "  gpuLimits (Pulumi.prod.yaml or -c): did you mean gpuLimit?\n"
@@ -54,7 +44,7 @@ describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
             const file = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
             const keys = [...file.matchAll(/^ {2}([A-Za-z0-9-]+:[A-Za-z0-9]+):/gm)].map((m) => m[1]);
             assert.ok(keys.length > 5, `${stack}: ${keys.join(", ")}`);
-            assert.equal(refusal(() => refuseUndeclaredConfig("ray-vllm-eks", stack, Object.fromEntries(keys.map((k) => [k, "x"])))), undefined, stack);
+            assert.equal(runErrorOf(() => refuseUndeclaredConfig("ray-vllm-eks", stack, Object.fromEntries(keys.map((k) => [k, "x"])))), undefined, stack);
         }
     });
 
@@ -62,9 +52,9 @@ describe("programs/config.ts: config keys Pulumi.yaml does not declare", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "programs-config-"));
         try {
             fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: app\nconfig:\n  size: {type: integer, default: 1}\n");
-            assert.equal(refusal(() => refuseUndeclaredConfig("app", "dev", { "app:size": "2" }, dir)), undefined);
+            assert.equal(runErrorOf(() => refuseUndeclaredConfig("app", "dev", { "app:size": "2" }, dir)), undefined);
             assert.equal(
-                refusal(() => refuseUndeclaredConfig("app", "dev", { "app:sizes": "2" }, dir)),
+                runErrorOf(() => refuseUndeclaredConfig("app", "dev", { "app:sizes": "2" }, dir)),
                 'stack "dev" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n'
                     + "  sizes (Pulumi.dev.yaml or -c): did you mean size?\n"
                     + "Rename each to a key Pulumi.yaml declares (its config section lists them with their descriptions), or remove it.",

@@ -8,7 +8,7 @@ import * as assert from "node:assert/strict";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
-import { isSecret, PROJECT, restoreSharedMocks, valueOf } from "./support/mocks";
+import { isSecret, PROJECT, restoreSharedMocks, runErrorOf, valueOf } from "./support/mocks";
 
 import { PlanResult, runProgram } from "../scripts/plan/engine";
 import { resolveProgram, ROOT } from "../scripts/plan/project";
@@ -21,16 +21,6 @@ import {
 const POOLS = ["shared", "large"];
 const QWEN = { name: "qwen3-8b", source: "Qwen/Qwen3-8B", accelerator: "g6e.xlarge" };
 
-/** The RunError `run` throws (a RunError prints without a stack trace), or undefined. */
-function refusal(run: () => unknown): string | undefined {
-    try {
-        run();
-    } catch (e) {
-        assert.ok(e instanceof pulumi.RunError, `expected a RunError, got ${String(e)}`);
-        return e.message;
-    }
-    return undefined;
-}
 
 /** Runs `body` with the stack's config set to `values` (namespaced), `secretKeys` encrypted, then clears it. */
 function withConfig<T>(values: Record<string, string>, secretKeys: string[], body: () => T): T {
@@ -128,7 +118,7 @@ describe("programs/models.ts: the models from the stack's config", () => {
 
         it("refuses invalid models with one RunError naming the stack, the config key and its file, each problem on its own line", () => {
             const models = JSON.stringify([{ ...QWEN, maxReplica: 2 }, { ...QWEN, pool: "tiny" }]);
-            assert.equal(refusal(() => withConfig({ [`${PROJECT}:models`]: models }, [], () => modelsFromConfig(new pulumi.Config(), POOLS, false))),
+            assert.equal(runErrorOf(() => withConfig({ [`${PROJECT}:models`]: models }, [], () => modelsFromConfig(new pulumi.Config(), POOLS, false))),
                 `stack "test": the config key ray-vllm-eks:models (Pulumi.test.yaml) is not valid:\n`
                 + "  - models[0].maxReplica is not a field of a model: did you mean maxReplicas?\n"
                 + `  - models[1].pool "tiny" is not a GPU pool of this environment: use shared or large (the default is shared).\n`
@@ -137,7 +127,7 @@ describe("programs/models.ts: the models from the stack's config", () => {
 
         it("refuses models VllmRayService would refuse (validateModels), a gated one without a token with the command that sets it", () => {
             const models = JSON.stringify([QWEN, { name: "llama", source: "meta-llama/Llama-3.1-8B-Instruct", accelerator: "g6.2xlarge", minReplicas: 3, maxReplicas: 2 }]);
-            assert.equal(refusal(() => withConfig({ [`${PROJECT}:models`]: models }, [], () => modelsFromConfig(new pulumi.Config(), POOLS, false))),
+            assert.equal(runErrorOf(() => withConfig({ [`${PROJECT}:models`]: models }, [], () => modelsFromConfig(new pulumi.Config(), POOLS, false))),
                 `stack "test": the config key ray-vllm-eks:models (Pulumi.test.yaml) is not valid:\n`
                 + "  - models[1].minReplicas (3) is greater than models[1].maxReplicas (2): set minReplicas to at most maxReplicas.\n"
                 + `  - models[1].source "meta-llama/Llama-3.1-8B-Instruct" is gated on Hugging Face, as meta-llama's models are: downloading it needs the token of an account that accepted its licence. `
@@ -192,7 +182,7 @@ describe("programs/models.ts: the models from the stack's config", () => {
         });
 
         it("refuses a token in plain text, saying how to encrypt it", () => {
-            assert.equal(refusal(() => withConfig({ [`${PROJECT}:huggingFaceToken`]: "hf_abc" }, [], () => huggingFaceTokenFromConfig())),
+            assert.equal(runErrorOf(() => withConfig({ [`${PROJECT}:huggingFaceToken`]: "hf_abc" }, [], () => huggingFaceTokenFromConfig())),
                 `stack "test": the config key ray-vllm-eks:huggingFaceToken holds a token in plain text: encrypt it with pulumi config set --secret huggingFaceToken <token> (it then reaches the cluster only as a Kubernetes Secret).`);
         });
     });

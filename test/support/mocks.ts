@@ -82,3 +82,19 @@ export async function rejection(type: string, name: string, construct: () => unk
     }
     return error.message;
 }
+
+/**
+ * The message of the RunError `run` throws (the programs' config checks throw RunErrors, which
+ * Pulumi prints without a stack trace), or undefined when it throws nothing; any other error fails.
+ */
+export function runErrorOf(run: () => unknown): string | undefined {
+    try {
+        run();
+    } catch (e) {
+        if (!pulumi.RunError.isInstance(e as Error)) {
+            throw new Error(`expected a RunError, got ${String(e)}`);
+        }
+        return (e as Error).message;
+    }
+    return undefined;
+}

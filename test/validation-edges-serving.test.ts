@@ -362,3 +362,140 @@ describe("validateMonitoringArgs: the version, duration and URL patterns", () =>
         ]);
     });
 });
+
+describe("VllmRayService validation: the edges the re-measured mutation run left (npm run mutate, 2026-12-02)", () => {
+    const OIDC: RayDashboardIngressArgs = {
+        allowedCidrs: ["10.20.0.0/16"], loadBalancerSubnetCidrs: ["10.0.0.0/19"], certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
+        oidcIssuer: "https://i", oidcAuthorizationEndpoint: "https://a", oidcTokenEndpoint: "https://t", oidcUserInfoEndpoint: "https://u", oidcSecretName: "s",
+    };
+    const divide = (tp: number): string => `models[0].tensorParallelSize ${tp} does not divide the 4 GPUs of a g6.12xlarge node: use 1, 2, 4.`;
+    const NOT_ALLOWED = (v: string): string => `rayVersion "${v}" is not allowed: use 2.54.0 or later (earlier versions have critical CVEs, such as CVE-2025-62593, and no token authentication), such as "2.56.0".`;
+    const BIG = { name: "big", source: "x/big", parametersBillions: 70, accelerator: "g6.xlarge" };
+    const BIG_CACHE = "modelCacheSizeGiB 100 cannot hold the 130.4 GiB of weights of the models on g6.xlarge: raise it to at least 131 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.";
+
+    it("counts an S3 prefix of a gated organization's name as not gated", () => {
+        assert.equal(isGated({ source: "s3://meta-llama/Llama-3.1-8B-Instruct" }), false);
+    });
+
+    it("refuses a negative or fractional tensor-parallel size even when it divides the node's GPUs", () => {
+        assert.deepStrictEqual(check({}, [model({ accelerator: "g6.12xlarge", tensorParallelSize: -1 })]), [divide(-1)]);
+        assert.deepStrictEqual(check({}, [model({ accelerator: "g6.12xlarge", tensorParallelSize: 0.5 })])[0], divide(0.5));
+    });
+
+    it("checks the fit at a gpuMemoryUtilization of exactly 1, and not at one it refuses (1.5)", () => {
+        assert.deepStrictEqual(check({}, [model({ ...BIG, gpuMemoryUtilization: 1 })]), [
+            `models[0] "big" does not fit on g6.xlarge (NVIDIA L4) at tensorParallelSize 1: it needs 132.4 GiB per GPU (weights plus a KV-cache floor) and a GPU offers 22.4 GiB; no tensor-parallel size on g6.xlarge fits; use a larger accelerator such as ["g5.48xlarge","g6.48xlarge","g6e.12xlarge"].`,
+            BIG_CACHE,
+        ]);
+        assert.deepStrictEqual(check({}, [model({ ...BIG, gpuMemoryUtilization: 1.5 })]), [
+            "models[0].gpuMemoryUtilization 1.5 must be in (0, 1]: the share of each GPU's memory vLLM may use, such as 0.9.",
+            BIG_CACHE,
+        ]);
+    });
+
+    it("refuses maxOngoingRequests 0, upscalingFactor 0, and two of the three architecture numbers, naming both", () => {
+        assert.deepStrictEqual(check({}, [model({ maxOngoingRequests: 0, targetOngoingRequests: 1 })]), [
+            "models[0].maxOngoingRequests 0 must be a positive whole number, such as 64.",
+            "models[0].maxOngoingRequests (0) is below targetOngoingRequests (1): a replica could never reach its target; raise maxOngoingRequests.",
+        ]);
+        assert.deepStrictEqual(check({}, [model({ upscalingFactor: 0 })]), ["models[0].upscalingFactor 0 must be positive, such as 1."]);
+        assert.deepStrictEqual(check({}, [model({ numHiddenLayers: 36, numKeyValueHeads: 8 })]), [
+            "models[0] gives numHiddenLayers, numKeyValueHeads without headDim: the KV cache is sized from all three (num_hidden_layers, num_key_value_heads and head_dim in the model's config.json); give them all, or none.",
+        ]);
+    });
+
+    it("names the component's name when serviceName is unset and serviceName when set, at 48 characters", () => {
+        const long = "n".repeat(48);
+        assert.deepStrictEqual(validateVllmServiceArgs(long, { ...SERVICE_DEFAULTS } as ResolvedServiceArgs, [model()]), [
+            `name "${long}" is 48 characters long; the limit is 47 (KubeRay derives its Services' names from the RayService's). Use a shorter name.`,
+        ]);
+        assert.deepStrictEqual(check({ serviceName: long }), [
+            `serviceName "${long}" is 48 characters long; the limit is 47 (KubeRay derives its Services' names from the RayService's). Use a shorter name.`,
+        ]);
+    });
+
+    it("bounds namespace, serveClientNamespaces and kubeRayOperatorNamespace at 63 characters, and refuses an empty namespace", () => {
+        const [ok, long] = ["k".repeat(63), "k".repeat(64)];
+        assert.deepStrictEqual(check({ namespace: ok }), []);
+        assert.deepStrictEqual(check({ namespace: long }), [`namespace "${long}" is 64 characters long; the limit is 63 (a Kubernetes namespace name). Use a shorter name.`]);
+        assert.deepStrictEqual(check({ namespace: "" }), [`namespace must not be empty: give a name of 1 to 63 lower-case letters, digits and hyphens, such as "llm-dev".`]);
+        assert.deepStrictEqual(check({ serveClientNamespaces: [long] }), [`serveClientNamespaces[0] "${long}" is 64 characters long; the limit is 63 (a Kubernetes namespace name). Use a shorter name.`]);
+        assert.deepStrictEqual(check({ kubeRayOperatorNamespace: long }), [`kubeRayOperatorNamespace "${long}" is 64 characters long; the limit is 63 (a Kubernetes namespace name). Use a shorter name.`]);
+    });
+
+    it("takes a rayVersion of three whole numbers from 2.54.0 on, whatever their digits, and nothing around them", () => {
+        assert.deepStrictEqual(["x2.56.0", "3.2.56.0", "2.56.0-rc1", "10.0.0", "2.56.10", "2.54.0"].map((v) => check({ rayVersion: v })), [
+            [NOT_ALLOWED("x2.56.0")], [NOT_ALLOWED("3.2.56.0")], [NOT_ALLOWED("2.56.0-rc1")], [], [], [],
+        ]);
+    });
+
+    it("takes a tag that only begins with latest as pinned", () => {
+        assert.deepStrictEqual(check({ image: "rayproject/ray-llm:latest-gpu" }), []);
+    });
+
+    it("names the load balancer's subnets for serveClientCidrs open to everyone, and refuses load balancer settings without exposeServe one by one", () => {
+        assert.deepStrictEqual(check({ exposeServe: true, serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x", serveClientCidrs: ["0.0.0.0/0"] }), [
+            `serveClientCidrs "0.0.0.0/0" allows everyone: list only the networks of the load balancer's subnets.`,
+        ]);
+        const lone = "serve load balancer settings are given but exposeServe is not set: set exposeServe to true to expose the endpoint, or drop those settings.";
+        assert.deepStrictEqual(check({ serveTlsCertificateArn: "arn:aws:acm:us-west-2:1:certificate/x" }), [lone]);
+        assert.deepStrictEqual(check({ serveAllowedCidrs: ["10.0.0.0/8"] }), [lone]);
+    });
+
+    it("accepts one CPU worker of one CPU", () => {
+        assert.deepStrictEqual(check({ cpuWorkerMaxReplicas: 1, cpuWorkerCpu: "1" }), []);
+    });
+
+    it("sums the cached weights of the models whose size it knows, leaving out one of unknown size or dtype, and accepts a cache exactly their size", () => {
+        const cache = "modelCacheSizeGiB 10 cannot hold the 15.3 GiB of weights of the models on g6.2xlarge: raise it to at least 16 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.";
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 10 }, [model({ name: "u", source: "acme/unknown" }), model({ name: "q2" })]), [
+            `models[0].parametersBillions is missing for "acme/unknown": give the model's parameter count in billions (from its model card) so its size can be checked against the accelerator.`,
+            cache,
+        ]);
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 10 }, [model({ name: "u", dtype: "fp4" }), model({ name: "q2" })]), [
+            "models[0].dtype \"fp4\" is not a dtype the sizing check knows: use auto, bfloat16, float16, half, float32, float.",
+            cache,
+        ]);
+        // 8.589934592 billion parameters of 2 bytes: 16 GiB exactly.
+        const exact = model({ name: "e", source: "acme/exact", parametersBillions: 8.589934592 });
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 16 }, [exact]), []);
+        assert.deepStrictEqual(check({ modelCacheSizeGiB: 15 }, [exact]), [
+            "modelCacheSizeGiB 15 cannot hold the 16.0 GiB of weights of the models on g6.2xlarge: raise it to at least 16 (and GpuNodePool volumeSizeGiB with it), or use modelCachePvcName.",
+        ]);
+    });
+
+    it("takes a certificate of another AWS partition, and nothing before arn:", () => {
+        const exposed = { exposeServe: true, serveClientCidrs: ["10.0.0.0/16"] };
+        assert.deepStrictEqual(check({ ...exposed, serveTlsCertificateArn: "arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc" }), []);
+        assert.deepStrictEqual(check({ ...exposed, serveTlsCertificateArn: "xarn:aws:acm:us-west-2:123456789012:certificate/abc" }), [
+            `serveTlsCertificateArn "xarn:aws:acm:us-west-2:123456789012:certificate/abc" is not an ACM certificate ARN: give one such as "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-...".`,
+        ]);
+    });
+
+    it("checks the dashboard Ingress's subnets, an empty or malformed certificate, and lists both sign-ins' fields", () => {
+        assert.deepStrictEqual(validateDashboardIngress({ ...OIDC, loadBalancerSubnetCidrs: ["0.0.0.0/0"] }), [
+            `dashboardIngress.loadBalancerSubnetCidrs "0.0.0.0/0" allows everyone: list only the networks of the load balancer's subnets.`,
+        ]);
+        assert.deepStrictEqual(validateDashboardIngress({ ...OIDC, certificateArn: "" }), [
+            "dashboardIngress.certificateArn is missing: the load balancer signs users in only on HTTPS; give an ACM certificate ARN.",
+        ]);
+        assert.deepStrictEqual(validateDashboardIngress({ ...OIDC, certificateArn: "cert" }), [
+            `dashboardIngress.certificateArn "cert" is not an ACM certificate ARN: give one such as "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-...".`,
+        ]);
+        assert.deepStrictEqual(validateDashboardIngress({ ...OIDC, cognitoUserPoolArn: "arn:aws:cognito-idp:us-west-2:1:userpool/x", cognitoUserPoolClientId: "c" }), [
+            "dashboardIngress sets both OIDC (oidcIssuer, oidcAuthorizationEndpoint, oidcTokenEndpoint, oidcUserInfoEndpoint, oidcSecretName) and Cognito (cognitoUserPoolArn, cognitoUserPoolClientId) fields: choose one sign-in.",
+        ]);
+    });
+
+    it("fits a model whose weights and KV-cache floor fill its share of the GPU exactly (18 + 2 GiB of an A100 40GB at 0.5)", () => {
+        assert.deepStrictEqual(check({}, [model({ name: "e", source: "acme/e", parametersBillions: 9.663676416, accelerator: "p4d.24xlarge", gpuMemoryUtilization: 0.5 })]), []);
+    });
+
+    it("warns of a maxModelLength one token above what the KV cache holds (24,464 for Qwen3-8B on a g6.2xlarge), not at it", () => {
+        const at = (len: number) => ({ name: "q", source: "Qwen/Qwen3-8B", accelerator: "g6.2xlarge", maxModelLength: len });
+        assert.deepStrictEqual(vllmServiceWarnings("s", [at(24464)], [resolveModel(at(24464))]), []);
+        assert.deepStrictEqual(vllmServiceWarnings("s", [at(24465)], [resolveModel(at(24465))]), [
+            `VllmRayService s: models[0] "q" on g6.2xlarge (L4, tensorParallelSize 1) has about 3.4 GiB of KV cache per GPU, 24464 tokens: less than one request of maxModelLength 24465, so vLLM refuses to start. Lower maxModelLength to 24464 or less, or give it more GPU memory (tensorParallelSize, gpuMemoryUtilization or a larger accelerator).`,
+        ]);
+    });
+});

@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, descendantsOf, resource, settle, valueOf, rejection as refusal } from "./support/mocks";
 
@@ -212,6 +213,26 @@ describe("VllmRayService with dependsOn and an OIDC dashboard Ingress", () => {
                 http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: "vedge1-head-svc", port: { number: 8265 } } } }] },
             }],
         });
+    });
+});
+
+describe("VllmRayService with a Redis password and dependsOn", () => {
+    it("keeps the password's Secret below the component, waiting on the component's dependsOn, and registers its outputs", async () => {
+        const marker = new pulumi.ComponentResource("test:index:Marker", "vredis-marker", {});
+        const service = new VllmRayService("vredis", {
+            models: [SMALL],
+            redisAddress: "rediss://gcs.example:6379",
+            redisPassword: pulumi.secret("p4ssw0rd-p4ssw0rd"),
+        }, { provider, dependsOn: [marker] });
+        await valueOf(service.serviceName);
+        await settle();
+        const secret = resource("kubernetes:core/v1:Secret", "vredis-redis-password");
+        assert.equal(secret.parent, componentUrn(TYPE, "vredis"));
+        assert.deepEqual(secret.options.dependsOn, [componentUrn("test:index:Marker", "vredis-marker")]);
+        assert.deepEqual(secret.inputs.metadata, { name: "vredis-redis-password", namespace: "llm" });
+        const outputs = resource(TYPE, "vredis").outputs!;
+        assert.deepEqual(Object.keys(outputs).sort(), ["headServiceName", "idleGpus", "maxGpus", "modelNames", "namespace", "serveServiceName", "serviceName", "servingCapacity", "upgradeGpus"]);
+        assert.deepEqual([outputs.serviceName, outputs.namespace, outputs.modelNames, outputs.idleGpus], ["vredis", "llm", ["qwen3-8b"], 0]);
     });
 });
 

@@ -820,7 +820,7 @@ export function architectureOf(m: ModelArgs): ModelArchitecture | undefined {
 export function capacityOf(m: ResolvedModel): ServingCapacity | undefined {
     const size = instanceSizeOf(m.accelerator);
     const a = m.architecture;
-    const valid = size !== undefined && a !== undefined && m.parametersBillions !== undefined && m.parametersBillions > 0 && m.dtype in DTYPE_BYTES
+    const valid = size !== undefined && a !== undefined && (m.parametersBillions ?? 0) > 0 && m.dtype in DTYPE_BYTES
         && isPositiveInteger(m.tensorParallelSize) && size.gpus % m.tensorParallelSize === 0
         && m.gpuMemoryUtilization > 0 && m.gpuMemoryUtilization <= 1 && isPositiveInteger(m.maxModelLength)
         && [a.hiddenLayers, a.keyValueHeads, a.headDim].every(isPositiveInteger);
@@ -874,8 +874,9 @@ export function vllmServiceWarnings(name: string, given: ModelArgs[], models: Re
             warnings.push(`VllmRayService ${name}: ${modelAt(i, m)} has about ${c.kvCacheGiB.toFixed(1)} GiB of KV cache per GPU, ${c.tokens} tokens: less than one request of maxModelLength ${m.maxModelLength}, so vLLM refuses to start. Lower maxModelLength to ${c.tokens} or less, or give it more GPU memory (tensorParallelSize, gpuMemoryUtilization or a larger accelerator).`);
         }
         const explicit = [
-            ...(given[i]?.maxOngoingRequests !== undefined && m.maxOngoingRequests > c.maxOngoingRequests ? [`maxOngoingRequests ${m.maxOngoingRequests}`] : []),
-            ...(given[i]?.targetOngoingRequests !== undefined && m.targetOngoingRequests >= c.maxOngoingRequests ? [`targetOngoingRequests ${m.targetOngoingRequests}`] : []),
+            // `given` are the models as the program gave them, one for each of `models`.
+            ...(given[i].maxOngoingRequests !== undefined && m.maxOngoingRequests > c.maxOngoingRequests ? [`maxOngoingRequests ${m.maxOngoingRequests}`] : []),
+            ...(given[i].targetOngoingRequests !== undefined && m.targetOngoingRequests >= c.maxOngoingRequests ? [`targetOngoingRequests ${m.targetOngoingRequests}`] : []),
         ];
         if (!m.embedding && explicit.length > 0) {
             const typical = Math.round(m.maxModelLength * TYPICAL_REQUEST_SHARE);

@@ -498,4 +498,14 @@ describe("VllmRayService validation: the edges the re-measured mutation run left
             `VllmRayService s: models[0] "q" on g6.2xlarge (L4, tensorParallelSize 1) has about 3.4 GiB of KV cache per GPU, 24464 tokens: less than one request of maxModelLength 24465, so vLLM refuses to start. Lower maxModelLength to 24464 or less, or give it more GPU memory (tensorParallelSize, gpuMemoryUtilization or a larger accelerator).`,
         ]);
     });
+
+    it("names in its warning only the settings the program gave: maxOngoingRequests 64, not the targetOngoingRequests (43) derived from it", () => {
+        const given = { name: "q", source: "Qwen/Qwen3-8B", accelerator: "g6.2xlarge", maxOngoingRequests: 64 };
+        const resolved = resolveModel(given);
+        assert.equal(resolved.targetOngoingRequests, 43);
+        assert.deepStrictEqual(vllmServiceWarnings("s", [given], [resolved]), [
+            `VllmRayService s: models[0] "q" on g6.2xlarge (L4, tensorParallelSize 1) runs about 11 requests at once: its 3.4 GiB of KV cache per GPU holds 24464 tokens, 2.99 requests of maxModelLength 8192 or 11 of a typical 2048 tokens, and vLLM runs at most 256 (max_num_seqs). With maxOngoingRequests 64, a replica takes more than it runs, and the rest queue inside vLLM, where Serve's autoscaler does not see them. Use maxOngoingRequests 11 and targetOngoingRequests 8 (the defaults), or give the model more GPU memory.`,
+        ]);
+    });
 });
+

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import "./support/mocks";
 
 import { childDependsOn, withDefaults } from "../components/common/args";
-import { checkDuration, checkWholeNumber, compareVersions, isNetworkAddress, networkOf, parseIpv4Cidr } from "../components/common/validation";
+import { checkDuration, checkWholeNumber, compareVersions, isNetworkAddress, networkOf, parseIpv4Cidr, show } from "../components/common/validation";
 
 class Dummy extends pulumi.ComponentResource {
     constructor(name: string) {
@@ -60,3 +60,30 @@ describe("shared helpers", () => {
         assert.equal(checkDuration("x", "1d", true), `x "1d" is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h", or "Never" (no days, no spaces).`);
     });
 });
+
+describe("shared validation at its edges (the mutation run of components/common, 2026-12-02)", () => {
+    it("shows a string quoted as it is, quotes inside it too, and anything else as JSON", () => {
+        assert.deepEqual([show('a"b'), show("x\\y"), show(3), show(["a"]), show(undefined)], ['"a"b"', '"x\\y"', "3", '["a"]', undefined]);
+    });
+
+    it("parses 255 in every octet, and nothing after the prefix", () => {
+        assert.deepEqual(parseIpv4Cidr("255.255.255.255/32"), { address: 0xffffffff, prefix: 32 });
+        assert.equal(parseIpv4Cidr("10.0.0.0/8x"), undefined);
+        assert.equal(parseIpv4Cidr("256.0.0.0/8"), undefined);
+    });
+
+    it("takes a /0 as every host bit: only 0.0.0.0/0 is a network address, and its network is 0.0.0.0/0", () => {
+        assert.deepEqual([isNetworkAddress({ address: 0, prefix: 0 }), isNetworkAddress({ address: 0x0a000000, prefix: 0 })], [true, false]);
+        assert.equal(networkOf({ address: 0x0a000001, prefix: 0 }), "0.0.0.0/0");
+        assert.equal(networkOf({ address: 0x0a000001, prefix: 32 }), "10.0.0.1/32");
+    });
+
+    it("takes durations whole: nothing before or after, with or without Never", () => {
+        const refused = (v: string, never: boolean): string => `d ${JSON.stringify(v)} is not a duration: write hours, minutes and seconds such as "10m", "1h30m" or "720h"${never ? ', or "Never"' : ""} (no days, no spaces).`;
+        assert.deepEqual(["x10m", "10mx", "10m", "Never", "Neverx", "xNever"].map((v) => checkDuration("d", v, true)),
+            [refused("x10m", true), refused("10mx", true), undefined, undefined, refused("Neverx", true), refused("xNever", true)]);
+        assert.deepEqual(["x10m", "10mx", "1h30m", "Never"].map((v) => checkDuration("d", v, false)),
+            [refused("x10m", false), refused("10mx", false), undefined, refused("Never", false)]);
+    });
+});
+

@@ -93,14 +93,16 @@ export function checkAllowlist(argument: string, cidrs: string[], whose: string)
 /** True when the CIDR's address has no bits set past its prefix (10.0.0.0/16, not 10.0.0.1/16). */
 export function isNetworkAddress(cidr: { address: number; prefix: number }): boolean {
     const hostBits = 32 - cidr.prefix;
-    const hostMask = hostBits === 32 ? 0xffffffff : (2 ** hostBits) - 1;
+    // At /0, 2^32 - 1: every bit (the bitwise AND reads it as -1, all 32 bits set).
+    const hostMask = (2 ** hostBits) - 1;
     return (cidr.address & hostMask) === 0;
 }
 
 /** The canonical network address of a CIDR, for a "did you mean" hint. */
 export function networkOf(cidr: { address: number; prefix: number }): string {
     const hostBits = 32 - cidr.prefix;
-    const network = hostBits === 32 ? 0 : Number((BigInt(cidr.address) >> BigInt(hostBits)) << BigInt(hostBits));
+    // BigInt: shifting a 32-bit address by 32 gives 0 (a number shift by 32 would not).
+    const network = Number((BigInt(cidr.address) >> BigInt(hostBits)) << BigInt(hostBits));
     return `${[24, 16, 8, 0].map((s) => (network >>> s) & 255).join(".")}/${cidr.prefix}`;
 }
 

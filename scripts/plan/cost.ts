@@ -13,6 +13,7 @@
  * Not counted: what depends on traffic or time (data processed by NAT gateways and load balancers,
  * data transfer, CloudWatch logs and metrics, snapshots, S3, ECR).
  */
+import { at, quantity } from "../../policy/common";
 import { GpuBudget, gpuBudgetOf } from "../../policy/gpu";
 import { instanceSizeOf } from "../../components/gpu-nodepool/catalog";
 import { PlannedResource } from "./engine";
@@ -52,25 +53,17 @@ const NOT_COUNTED = [
 
 type Resource = Pick<PlannedResource, "type" | "name" | "inputs" | "dependencies" | "urn" | "parent">;
 
-function at(value: unknown, ...path: string[]): unknown {
-    return path.reduce<unknown>((v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), value);
-}
-
 function count(resources: Resource[], type: string): number {
     return resources.filter((r) => r.type === type).length;
 }
 
-/** A Kubernetes quantity of bytes ("200Gi", "100G") in GiB, or undefined. */
-export function gibOf(quantity: unknown): number | undefined {
-    if (typeof quantity === "number") {
-        return quantity;
+/** A size in GiB: a number as it is (EBS sizes), a Kubernetes quantity of bytes ("200Gi", "100G") converted; undefined otherwise. */
+export function gibOf(size: unknown): number | undefined {
+    if (typeof size === "number") {
+        return size;
     }
-    const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|K|M|G|T)?$/.exec(String(quantity));
-    if (m === null) {
-        return undefined;
-    }
-    const bytes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, K: 1e3, M: 1e6, G: 1e9, T: 1e12 };
-    return (Number(m[1]) * (m[2] === undefined ? 1 : bytes[m[2]])) / 2 ** 30;
+    const bytes = quantity(size);
+    return bytes === undefined ? undefined : bytes / 2 ** 30;
 }
 
 /** A gp3 volume's hourly price: its size, and its IOPS and throughput above what gp3 includes. */

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { ModelArgs, validateModels } from "../components/vllm-service";
-import { closestKey, editDistance } from "../scripts/plan/project";
+import { suggestKey } from "../scripts/plan/project";
 
 /** The config key of the models (a list of objects, declared in Pulumi.yaml). */
 export const MODELS_KEY = "models";
@@ -83,8 +83,7 @@ export function modelConfigProblems(value: unknown, pools: readonly string[]): s
         }
         const given = m as Record<string, unknown>;
         const unknown = Object.keys(given).filter((k) => !(k in MODEL_CONFIG_FIELDS)).map((k) => {
-            const closest = closestKey(k, fields) as string;
-            const near = editDistance(k.toLowerCase(), closest.toLowerCase()) <= Math.max(2, Math.floor(k.length / 3));
+            const { closest, near } = suggestKey(k, fields);
             return `${at}.${k} is not a field of a model: ${near ? `did you mean ${closest}?` : `the fields are ${fields.join(", ")}.`}`;
         });
         const missing = REQUIRED_FIELDS.filter(([k]) => given[k] === undefined || given[k] === null || given[k] === "")

@@ -146,6 +146,15 @@ export function closestKey(key: string, declared: readonly string[]): string | u
     return best?.key;
 }
 
+/**
+ * The closest of `candidates` to `key`, and whether it is near enough to be the key meant (at most
+ * max(2, a third of the key's length) edits): what "did you mean" suggests. `candidates` is not empty.
+ */
+export function suggestKey(key: string, candidates: readonly string[]): { closest: string; near: boolean } {
+    const closest = closestKey(key, candidates) as string;
+    return { closest, near: editDistance(key.toLowerCase(), closest.toLowerCase()) <= Math.max(2, Math.floor(key.length / 3)) };
+}
+
 /** Every key of a Pulumi.yaml's `config` section (declared, or given a value), namespaced. */
 function configKeysOf(project: string, config: unknown): string[] {
     return Object.keys(isMap(config) ? config : {}).map((k) => namespaced(project, k));
@@ -174,8 +183,7 @@ export function undeclaredConfigError(project: string, stack: string, declared: 
     }
     const lines = unknown.map(([k, where]) => {
         const name = k.slice(prefix.length);
-        const closest = closestKey(name, own) as string;
-        const near = editDistance(name.toLowerCase(), closest.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3));
+        const { closest, near } = suggestKey(name, own);
         return `  ${name} (${where}): ${near ? `did you mean ${closest}?` : `the closest declared key is ${closest}`}`;
     });
     return `stack "${stack}" sets configuration that Pulumi.yaml does not declare, which the program would never read:\n${lines.join("\n")}\n`

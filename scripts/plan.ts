@@ -133,10 +133,7 @@ async function main(argv: string[]): Promise<number> {
     const { program, out } = resolve(o);
     // A failed run must not leave the last run's plan looking current: what this run writes goes
     // only once the program has run and the pack has evaluated it.
-    const { PLAN_OUTPUTS } = await import("./plan/render");
-    for (const entry of PLAN_OUTPUTS) {
-        fs.rmSync(path.join(out, entry), { recursive: true, force: true });
-    }
+    (await import("./plan/render")).clearPlan(out);
     // An environment's plan uses its policy config (policy/config/<env>.json) unless one is given.
     const envPolicyConfig = o.env !== undefined ? path.join(ROOT, "policy", "config", `${o.env}.json`) : undefined;
     const policyConfigFile = o.policyConfig ?? (envPolicyConfig && fs.existsSync(envPolicyConfig) ? envPolicyConfig : undefined);

@@ -66,15 +66,20 @@ export function collisions(plan: PlanResult): string[] {
 /** The files and folders the plan writes in its output folder; nothing else there is touched. */
 export const PLAN_OUTPUTS = ["plan.json", "manifests", "helm"] as const;
 
+/** Removes what the plan writes in `outDir` (PLAN_OUTPUTS), and nothing else. */
+export function clearPlan(outDir: string): void {
+    for (const entry of PLAN_OUTPUTS) {
+        fs.rmSync(path.join(outDir, entry), { recursive: true, force: true });
+    }
+}
+
 /**
  * Writes plan.json (with the policy pack's `findings` and the `cost` estimate, when given), manifests/ and helm/ (one file
  * per Helm release or chart) under `outDir`, replacing only those, and returns the files written.
  * The YAML reads the same in YAML 1.1 readers (kubectl, Helm) as in 1.2 ones (see portable-yaml.ts).
  */
 export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[], cost?: unknown): string[] {
-    for (const entry of PLAN_OUTPUTS) {
-        fs.rmSync(path.join(outDir, entry), { recursive: true, force: true });
-    }
+    clearPlan(outDir);
     fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
     const written: string[] = [];
     const write = (file: string, text: string): void => {

@@ -7,7 +7,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { ModelArgs, validateModels } from "../components/vllm-service";
+import { ModelArgs, validateModels, VllmRayServiceArgs } from "../components/vllm-service";
 import { suggestKey } from "../scripts/plan/project";
 
 /** The config key of the models (a list of objects, declared in Pulumi.yaml). */
@@ -138,6 +138,26 @@ export function modelConfigArguments(models: readonly ConfiguredModel[]): Record
         ...Object.fromEntries(models.map((_, i) => [`models[${i}]`, `${MODELS_KEY}[${i}]`])),
         huggingFaceToken: HUGGING_FACE_TOKEN_KEY,
     };
+}
+
+/**
+ * VllmRayService's arguments that every environment takes from the stack's config: the models,
+ * the Hugging Face token, the model cache's size and the restart generation.
+ */
+export function servingArgsFromConfig(config: pulumi.Config, models: readonly ConfiguredModel[], huggingFaceToken: pulumi.Output<string> | undefined):
+    Pick<VllmRayServiceArgs, "models" | "huggingFaceToken" | "modelCacheSizeGiB" | "restartGeneration"> {
+    return {
+        models: models.map((m) => m.model),
+        huggingFaceToken,
+        // It must hold the weights of every model on one accelerator.
+        modelCacheSizeGiB: config.getNumber("modelCacheSizeGiB"),
+        restartGeneration: config.getNumber("rayRestartGeneration"),
+    };
+}
+
+/** fromConfig's map for servingArgsFromConfig's arguments. */
+export function servingConfigArguments(models: readonly ConfiguredModel[]): Record<string, string> {
+    return { ...modelConfigArguments(models), modelCacheSizeGiB: "modelCacheSizeGiB", restartGeneration: "rayRestartGeneration" };
 }
 
 /**

@@ -16,7 +16,7 @@ import { KubeRayOperator } from "../components/kuberay";
 import { MonitoringStack } from "../components/monitoring";
 import { VllmRayService } from "../components/vllm-service";
 import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig } from "./config";
-import { acceleratorsIn, huggingFaceTokenFromConfig, modelConfigArguments, modelsFromConfig } from "./models";
+import { acceleratorsIn, huggingFaceTokenFromConfig, modelsFromConfig, servingArgsFromConfig, servingConfigArguments } from "./models";
 
 /** The GPU pools of the production shape: spot first for the small models, on-demand for the large. */
 export const PRODUCTION_POOLS: readonly string[] = ["shared", "large"];
@@ -77,18 +77,13 @@ export function productionShape(config: pulumi.Config): Record<string, pulumi.Ou
 
     const vpcCidr = config.get("vpcCidr") ?? "10.0.0.0/16";
     const llm = fromConfig({
-        ...modelConfigArguments(models),
-        modelCacheSizeGiB: "modelCacheSizeGiB",
-        restartGeneration: "rayRestartGeneration",
+        ...servingConfigArguments(models),
         serveTlsCertificateArn: "serveTlsCertificateArn",
         serveAllowedCidrs: "serveAllowedCidrs",
         serveClientNamespaces: "serveClientNamespaces",
     }, () => new VllmRayService("vllm", {
-        models: models.map((m) => m.model),
-        huggingFaceToken,
-        // On the node's NVMe: it must hold the weights of every model on one accelerator.
-        modelCacheSizeGiB: config.getNumber("modelCacheSizeGiB"),
-        restartGeneration: config.getNumber("rayRestartGeneration"),
+        // The model cache is on the node's NVMe.
+        ...servingArgsFromConfig(config, models, huggingFaceToken),
         redisAddress: redis.address,
         redisPassword: redis.authToken,
         exposeServe: true,

@@ -16,6 +16,7 @@ import { resolveProgram, ROOT } from "../scripts/plan/project";
 import { fromConfig } from "../programs/config";
 import {
     acceleratorsIn, ConfiguredModel, huggingFaceTokenFromConfig, MODEL_CONFIG_FIELDS, modelConfigArguments, modelConfigProblems, modelsFromConfig,
+    servingArgsFromConfig, servingConfigArguments,
 } from "../programs/models";
 
 const POOLS = ["shared", "large"];
@@ -166,6 +167,16 @@ describe("programs/models.ts: the models from the stack's config", () => {
                 + "  huggingFaceToken: config key ray-vllm-eks:huggingFaceToken (Pulumi.test.yaml, or pulumi config set --secret huggingFaceToken <value>)");
             return true;
         });
+    });
+
+    it("gives VllmRayService the models without their pools, the token, and the cache size and restart generation from their config keys", () => {
+        const models: ConfiguredModel[] = [{ model: QWEN, pool: "shared" }];
+        const token = pulumi.secret("hf");
+        assert.deepEqual(withConfig({ [`${PROJECT}:modelCacheSizeGiB`]: "150", [`${PROJECT}:rayRestartGeneration`]: "2" }, [], () => servingArgsFromConfig(new pulumi.Config(), models, token)),
+            { models: [QWEN], huggingFaceToken: token, modelCacheSizeGiB: 150, restartGeneration: 2 });
+        assert.deepEqual(withConfig({}, [], () => servingArgsFromConfig(new pulumi.Config(), models, undefined)),
+            { models: [QWEN], huggingFaceToken: undefined, modelCacheSizeGiB: undefined, restartGeneration: undefined });
+        assert.deepEqual(servingConfigArguments(models), { "models[0]": "models[0]", "huggingFaceToken": "huggingFaceToken", "modelCacheSizeGiB": "modelCacheSizeGiB", "restartGeneration": "rayRestartGeneration" });
     });
 
     describe("huggingFaceTokenFromConfig", () => {

@@ -12,7 +12,7 @@ import { KubeRayOperator } from "../../components/kuberay";
 import { MonitoringStack } from "../../components/monitoring";
 import { VllmRayService } from "../../components/vllm-service";
 import { CLUSTER_CONFIG_ARGUMENTS, clusterArgsFromConfig, fromConfig, gpuPoolFromConfig } from "../config";
-import { huggingFaceTokenFromConfig, modelConfigArguments, modelsFromConfig } from "../models";
+import { huggingFaceTokenFromConfig, modelsFromConfig, servingArgsFromConfig, servingConfigArguments } from "../models";
 
 const config = new pulumi.Config();
 
@@ -47,15 +47,8 @@ const monitoring = fromConfig({ grafanaAdminSecretName: "grafanaAdminSecretName"
 }, { provider, dependsOn: [cluster] }));
 
 // The stack's models (Pulumi.dev.yaml), scaled to zero when idle.
-const llm = fromConfig({
-    ...modelConfigArguments(configured),
-    modelCacheSizeGiB: "modelCacheSizeGiB",
-    restartGeneration: "rayRestartGeneration",
-}, () => new VllmRayService("vllm", {
-    models: configured.map((m) => m.model),
-    huggingFaceToken,
-    modelCacheSizeGiB: config.getNumber("modelCacheSizeGiB"),
-    restartGeneration: config.getNumber("rayRestartGeneration"),
+const llm = fromConfig(servingConfigArguments(configured), () => new VllmRayService("vllm", {
+    ...servingArgsFromConfig(config, configured, huggingFaceToken),
     // Prometheus may scrape the Ray pods, and the Ray dashboard embeds Grafana's graphs.
     prometheusNamespace: monitoring.namespace,
     prometheusUrl: monitoring.prometheusUrl,

@@ -163,7 +163,7 @@ describe("every VllmRayService option renders a RayService the upstream CRD acce
         crds = upstreamCrds(this);
     });
 
-    it("multi-model, tensor parallel, embeddings, S3, token, GCS FT, PVC cache, exposed with TLS", async () => {
+    it("multi-model, tensor parallel, embeddings, S3, token, GCS FT, PVC cache, a restart generation, exposed with TLS", async () => {
         const provider = new k8s.Provider("conformance-vllm-k8s", { kubeconfig: "{}" });
         const service = new VllmRayService("cvs", {
             namespace: "llm-conf",
@@ -178,6 +178,7 @@ describe("every VllmRayService option renders a RayService the upstream CRD acce
             redisPasswordSecretName: "redis",
             modelCachePvcName: "weights",
             upgradeStrategy: "None",
+            restartGeneration: 3,
             exposeServe: true,
             serveTlsCertificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/abc",
             serveAllowedCidrs: ["10.0.0.0/8"],

@@ -356,9 +356,6 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
         if (recorded.has(urn)) {
             duplicateUrns.push(urn);
         }
-        // The SDK lists the URNs of the inputs' dependencies here too (runtime/resource.ts
-        // prepareResource adds each property's to allDirectDependencyURNs).
-        const deps = new Set(req.getDependenciesList());
         const options = optionsOf(req);
         const source = sourceOf(req);
         if (explicit.length > 0) {
@@ -371,7 +368,9 @@ export function installRecordingMocks(project: string, stack: string, env: MockE
             custom: req.getCustom(),
             parent: req.getParent() || undefined,
             provider: req.getProvider() || undefined,
-            dependencies: [...deps].sort(),
+            // Unique, and the inputs' dependencies among them: the SDK sends its set
+            // allDirectDependencyURNs, to which runtime/resource.ts prepareResource adds each property's.
+            dependencies: req.getDependenciesList().sort(),
             options,
             inputs: plainInputs(req.getType(), req.getObject().toJavaScript()),
             ...(source ? { source } : {}),

@@ -3,7 +3,7 @@
 // environment:
 //   MUTATE              what to mutate: comma-separated folders or globs (MUTATE=policy,
 //                       MUTATE="components/*/args.ts", a line range
-//                       MUTATE="scripts/plan/engine.ts:270-360"); default components, policy, scripts/plan
+//                       MUTATE="plan/engine.ts:270-360"); default components, policy, plan
 //   MUTATE_TESTS        the tests to run, as mocha specs (default: .mocharc.json's, all of them)
 //   MUTATE_STATIC=1     test static mutants too (see ignoreStatic)
 //   MUTATE_CONCURRENCY  test runner processes (default: one per core but one)
@@ -12,7 +12,7 @@ import process from "node:process";
 
 const list = (value) => value.split(",").map((v) => v.trim()).filter(Boolean);
 
-const targets = process.env.MUTATE ? list(process.env.MUTATE) : ["components", "policy", "scripts/plan"];
+const targets = process.env.MUTATE ? list(process.env.MUTATE) : ["components", "policy", "plan"];
 // Each target has its own report and incremental file, reports/mutation/<target>/: runs of one part
 // at a time (practical on 2 cores) keep each other's results, and `npm run mutate:score` merges
 // them, newest first, into the scores per part.
@@ -50,7 +50,7 @@ export default {
     coverageAnalysis: "perTest",
     // Stryker prepends `// @ts-nocheck` to the files this names, which moves their lines by one. Only
     // the mutated folders: the default also covers test/, where the plan's findings name fixture lines.
-    disableTypeChecks: "{components,policy,scripts}/**/*.ts",
+    disableTypeChecks: "{components,policy,plan,scripts}/**/*.ts",
     // A static mutant (a value computed as a module loads: a policy's name, description or config
     // schema, a constant table) needs a fresh test process and every test, minutes each with the
     // whole suite. They are reported as Ignored, outside the score, unless MUTATE_STATIC=1.

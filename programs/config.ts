@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { ClusterAccessEntryArgs, LlmClusterArgs } from "../components/cluster";
 import { GpuPoolArgs } from "../components/gpu-nodepool";
-import { projectConfigKeys, undeclaredConfigError } from "../scripts/plan/project";
+import { projectConfigKeys, undeclaredConfigError } from "../plan/project";
 
 /** The folder of this project's Pulumi.yaml. */
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -12,7 +12,7 @@ export const PROJECT_DIR = path.resolve(__dirname, "..");
  * Refuses config keys of the project's namespace that Pulumi.yaml does not declare, before the
  * program creates anything. Pulumi passes such a key on (it checks declared keys only), and no
  * program reads it: a misspelled `natGateway: Single` would keep one NAT gateway per zone. The
- * offline plan refuses the same keys as it loads the config (scripts/plan/project.ts).
+ * offline plan refuses the same keys as it loads the config (plan/project.ts).
  */
 export function refuseUndeclaredConfig(project: string, stack: string, config: Record<string, string>, projectDir: string = PROJECT_DIR): void {
     const error = undeclaredConfigError(project, stack, projectConfigKeys(project, projectDir), Object.keys(config).sort().map((k) => [k, `Pulumi.${stack}.yaml or -c`]));

@@ -8,7 +8,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 import { ModelArgs, validateModels, VllmRayServiceArgs } from "../components/vllm-service";
-import { suggestKey } from "../scripts/plan/project";
+import { suggestKey } from "../plan/project";
 
 /** The config key of the models (a list of objects, declared in Pulumi.yaml). */
 export const MODELS_KEY = "models";

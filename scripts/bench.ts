@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { environments, planCommand, ROOT } from "./plan/project";
+import { environments, planCommand, ROOT } from "./repository";
 
 const PLAN_TARGET_MS = 2000;
 const SUITE_TARGET_MS = 60000;

@@ -125,7 +125,7 @@ export function renderReference(d: Declarations, created: Record<string, { type:
 /** Runs every component with its example under the mock engine and returns its descendants, sorted. */
 async function recordChildren(): Promise<Record<string, { type: string; name: string }[]>> {
     /* eslint-disable @typescript-eslint/no-require-imports */
-    const { descendantsIn, installRecordingMocks, waitForRegistrations } = require("./plan/engine") as typeof import("./plan/engine");
+    const { descendantsIn, installRecordingMocks, waitForRegistrations } = require("../plan/engine") as typeof import("../plan/engine");
     const recording = installRecordingMocks("ray-vllm-eks", "reference");
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     const k8s = require("@pulumi/kubernetes") as typeof import("@pulumi/kubernetes");

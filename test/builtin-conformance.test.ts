@@ -17,7 +17,7 @@ import { environmentPlan, environments as listEnvironments } from "./support/pla
 import { upstreamPath } from "./support/upstream";
 
 import { VllmRayService } from "../components/vllm-service";
-import { isKubernetesObject, toKubernetesObject } from "../scripts/plan/render";
+import { isKubernetesObject, toKubernetesObject } from "../plan/render";
 
 const environments = listEnvironments();
 

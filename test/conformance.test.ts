@@ -11,7 +11,7 @@ import { upstreamPath } from "./support/upstream";
 
 import { GpuNodePool, GpuNodePoolArgs } from "../components/gpu-nodepool";
 import { VllmRayService } from "../components/vllm-service";
-import { isKubernetesObject, toKubernetesObject } from "../scripts/plan/render";
+import { isKubernetesObject, toKubernetesObject } from "../plan/render";
 
 const environments = listEnvironments();
 

@@ -4,8 +4,8 @@ import * as path from "path";
 
 import { environmentPlan } from "./support/plan";
 
-import { DestroyGraph, destroyOrder, providerUrn } from "../scripts/plan/destroy";
-import { PlannedResource } from "../scripts/plan/engine";
+import { DestroyGraph, destroyOrder, providerUrn } from "../plan/destroy";
+import { PlannedResource } from "../plan/engine";
 
 const urn = (type: string, name: string): string => `urn:pulumi:t::p::${type}::${name}`;
 

@@ -32,7 +32,7 @@ describe("GPU demand (components/common/gpu-demand.ts)", () => {
         assert.match(read("components/vllm-service/index.ts"), /const demand = gpuDemand\(workerGroups\(models\)/);
         // The pack is published on its own, so it holds a copy (test/policy-shared.test.ts proves it equal).
         assert.match(read("policy/gpu.ts"), /from "\.\/gpu-demand"/);
-        assert.match(read("scripts/plan/budget.ts"), /gpuBudgetOf\(/);
+        assert.match(read("plan/budget.ts"), /gpuBudgetOf\(/);
         const sources = ["components", "policy", "scripts"].flatMap((dir) => fs.readdirSync(path.join(SOURCE_ROOT, dir), { recursive: true, encoding: "utf8" })
             .filter((f) => f.endsWith(".ts")).map((f) => path.join(dir, f)));
         assert.deepEqual(sources.filter((f) => /"NewCluster" \? 2/.test(read(f))), [path.join("components", "common", "gpu-demand.ts"), path.join("policy", "gpu-demand.ts")]);

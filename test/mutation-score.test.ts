@@ -37,7 +37,7 @@ describe("npm run mutate:score (scripts/mutation-score.ts)", () => {
         assert.equal(score({ killed: 0, timeout: 0, survived: 0, staticSurvived: 0, noCoverage: 0, ignored: 4, errors: 0 }), undefined);
         assert.equal(formatTally("policy/", t, 90), "  policy/        60.0% (target 90%: NOT MET)  killed 2, timed out 1, survived 1 (1 static), not covered 1; ignored 1, errors 2");
         assert.equal(formatTally("policy/", t, 60), "  policy/        60.0% (target 60%: met)  killed 2, timed out 1, survived 1 (1 static), not covered 1; ignored 1, errors 2");
-        assert.equal(formatTally("scripts/plan/", { ...t, staticSurvived: 0 }), "  scripts/plan/  60.0%  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
+        assert.equal(formatTally("plan/", { ...t, staticSurvived: 0 }), "  plan/          60.0%  killed 2, timed out 1, survived 1, not covered 1; ignored 1, errors 2");
     });
 
     it("takes each file from the newest report that holds it", () => {

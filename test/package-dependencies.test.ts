@@ -24,7 +24,11 @@ interface TreeNode { packageName: string; version: string; location: string }
 interface Manifest { name: string; version: string; dependencies?: Record<string, string> }
 
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as Manifest;
-const installed = (name: string): Manifest => JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as Manifest;
+/** An installed package's manifest, its version as semver (@pulumi/policy's package.json writes "v1.21.0"). */
+const installed = (name: string): Manifest => {
+    const m = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", name, "package.json"), "utf8")) as Manifest;
+    return { ...m, version: m.version.replace(/^v/, "") };
+};
 
 /** The registry's packages: every @pulumi/* package installed here and yaml, each at its installed version with its @pulumi/* dependencies. */
 function registryPackages(extraSdkVersions: string[]): Map<string, Manifest[]> {
@@ -101,6 +105,7 @@ describe("the package's dependencies, beside its users' Pulumi", function () {
             "@pulumi/awsx": "^3.9.0",
             "@pulumi/eks": "^4.3.0",
             "@pulumi/kubernetes": "^4.34.2",
+            "@pulumi/policy": "^1.21.0",
             "@pulumi/pulumi": "^3.248.0",
             "@pulumi/random": "^4.21.2",
             "yaml": "^2.9.1",
@@ -118,6 +123,7 @@ describe("the package's dependencies, beside its users' Pulumi", function () {
             "@pulumi/docker-build": ["node_modules/@pulumi/docker-build@0.0.14"],
             "@pulumi/eks": ["node_modules/@pulumi/eks@4.3.0"],
             "@pulumi/kubernetes": ["node_modules/@pulumi/kubernetes@4.34.2"],
+            "@pulumi/policy": ["node_modules/@pulumi/policy@1.21.0"],
             "@pulumi/pulumi": ["node_modules/@pulumi/pulumi@3.250.1"],
             "@pulumi/random": ["node_modules/@pulumi/random@4.21.2"],
         });

@@ -5,29 +5,39 @@
  * `import { LlmCluster } from "ray-vllm-eks"` from there.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import { builtinModules } from "module";
-import * as os from "os";
 import * as path from "path";
 
+import { childEnv, installConsumer, NAME, packOnce, PackageManifest } from "./support/package";
 import { filesBelow, PlanRun as Run, run } from "./support/plan";
 
 const ROOT = path.resolve(__dirname, "..");
-const NAME = "ray-vllm-eks";
 
-/** Files the tarball must hold (paths as `tar` shows them). */
-const REQUIRED = ["package/package.json", "package/dist/index.js", "package/dist/index.d.ts", "package/dist/components/cluster/index.d.ts"];
+/** Files the tarball must hold (paths as `tar` shows them): the components, the plan command and its policy pack. */
+const REQUIRED = [
+    "package/package.json",
+    "package/dist/index.js",
+    "package/dist/index.d.ts",
+    "package/dist/components/cluster/index.d.ts",
+    "package/dist/plan/bin.js",
+    "package/dist/plan/engine.js",
+    "package/dist/policy/policies.js",
+];
 
 /**
  * Why a tarball entry must not ship, or undefined if it may. Allowed: package.json, the
- * README/LICENSE/NOTICE/CHANGELOG npm always adds, and the build output under dist/; never
- * tests, scripts, programs or policies (at the top or compiled into dist/), nor TypeScript
- * sources other than declarations.
+ * README/LICENSE/NOTICE/CHANGELOG npm always adds, and the build output under dist/ (the
+ * components, the plan and the policies it evaluates); never tests, scripts or programs (at the
+ * top or compiled into dist/), the policy pack's sources or its PolicyPack entry point, nor
+ * TypeScript sources other than declarations.
  */
 function rejection(entry: string): string | undefined {
-    if (/^package\/(dist\/)?(test|scripts|programs|policy)\//.test(entry)) {
-        return "test/, scripts/, programs/ and policy/ are not part of the package";
+    if (/^package\/(dist\/)?(test|scripts|programs)\/|^package\/policy\//.test(entry)) {
+        return "test/, scripts/, programs/ and the policy pack's folder are not part of the package";
+    }
+    if (/^package\/dist\/policy\/index\./.test(entry)) {
+        return "the PolicyPack entry point needs @pulumi/policy's runtime, which the package does not start";
     }
     if (/\.(ts|tsx|mts|cts)$/.test(entry) && !/\.d\.(ts|mts|cts)$/.test(entry)) {
         return "TypeScript source (only .d.ts declarations ship)";
@@ -36,21 +46,6 @@ function rejection(entry: string): string | undefined {
         return "outside package.json, README/LICENSE/NOTICE/CHANGELOG and dist/";
     }
     return undefined;
-}
-
-/** The environment for child processes: no NODE_PATH, which would resolve modules around the consumer's node_modules. */
-function childEnv(): NodeJS.ProcessEnv {
-    const env = { ...process.env };
-    delete env.NODE_PATH;
-    return env;
-}
-
-function runSync(command: string, args: string[], cwd: string): string {
-    const r = spawnSync(command, args, { cwd, env: childEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (r.error || r.status !== 0) {
-        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with ${r.error ?? `exit ${r.status}`}:\n${r.stderr}\n${r.stdout}`);
-    }
-    return r.stdout;
 }
 
 /** The package a bare module specifier names ("@scope/name/sub" → "@scope/name"), or undefined for relative paths and Node built-ins. */
@@ -130,49 +125,19 @@ process.stdout.write(JSON.stringify({
 describe("the npm package (npm pack, installed into a consumer)", function () {
     this.timeout(120000);
 
-    // Realpath: os.tmpdir() may be a symlink, and the compiler and Node report real paths.
-    const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "package-test-")));
-    const consumer = path.join(tmp, "consumer");
-    const installed = path.join(consumer, "node_modules", NAME);
-    let tarball: string;
+    let tmp: string;
+    let consumer: string;
+    let installed: string;
     let entries: string[];
-    let manifest: { name: string; main: string; types: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+    let manifest: PackageManifest;
     let typecheck: Run;
     let runtime: Run;
 
     before(async () => {
-        const stdout = runSync("npm", ["pack", "--pack-destination", tmp, "--json"], ROOT);
-        // npm sends lifecycle-script output to stderr, but tolerate lines before the JSON.
-        const json = stdout.slice(Math.max(0, stdout.search(/^\[/m)));
-        let packed: { filename: string; files: { path: string }[] }[];
-        try {
-            packed = JSON.parse(json);
-        } catch (e) {
-            throw new Error(`npm pack --json printed no JSON (${e}):\n${stdout}`);
-        }
-        assert.equal(packed.length, 1, `npm pack packed ${packed.length} packages`);
-        tarball = path.join(tmp, path.basename(packed[0].filename));
-        assert.ok(fs.existsSync(tarball), `npm pack reported ${packed[0].filename}, but ${tarball} does not exist`);
-        entries = packed[0].files.map((f) => `package/${f.path}`).sort();
-
-        // The consumer: node_modules/ray-vllm-eks from the tarball, and the package's declared
-        // dependencies linked one by one (node_modules/@scope/name for scoped ones), so a missing
-        // declaration fails instead of being found in this repository's node_modules.
-        const unpacked = path.join(tmp, "unpacked");
-        fs.mkdirSync(unpacked);
-        runSync("tar", ["-xzf", tarball, "-C", unpacked], tmp);
-        fs.mkdirSync(path.dirname(installed), { recursive: true });
-        fs.renameSync(path.join(unpacked, "package"), installed);
-        manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+        ({ tmp, entries, manifest } = packOnce());
+        consumer = path.join(tmp, "consumer");
         // @types/node: any Node.js project's; the program itself uses no Node API.
-        for (const dep of new Set([...Object.keys(manifest.dependencies ?? {}), "@types/node"])) {
-            const source = path.join(ROOT, "node_modules", dep);
-            assert.ok(fs.existsSync(source), `${dep} is not installed in ${ROOT}/node_modules`);
-            const link = path.join(consumer, "node_modules", dep);
-            fs.mkdirSync(path.dirname(link), { recursive: true });
-            fs.symlinkSync(source, link, "dir");
-        }
-        fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true, dependencies: { [NAME]: `file:${tarball}` } }, null, 4));
+        installed = installConsumer(consumer, ["@types/node"]);
         fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 4));
         fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
 
@@ -183,13 +148,6 @@ describe("the npm package (npm pack, installed into a consumer)", function () {
         ]);
     });
 
-    after(() => {
-        if (tarball) {
-            fs.rmSync(tarball, { force: true });
-        }
-        fs.rmSync(tmp, { recursive: true, force: true });
-    });
-
     it("packs the build output: dist/ with .js and .d.ts, and package.json", () => {
         const missing = REQUIRED.filter((f) => !entries.includes(f));
         assert.deepEqual(missing, [], `the tarball lacks ${missing.join(", ")}; it holds:\n${entries.join("\n")}`);
@@ -198,7 +156,12 @@ describe("the npm package (npm pack, installed into a consumer)", function () {
         assert.equal(manifest.name, NAME);
     });
 
-    it("packs no tests, scripts, programs, policies or TypeScript sources", () => {
+    it("installs the command `ray-vllm-eks` (package.json bin): dist/plan/bin.js, a Node script", () => {
+        assert.deepEqual(manifest.bin, { "ray-vllm-eks": "dist/plan/bin.js" });
+        assert.equal(fs.readFileSync(path.join(installed, "dist", "plan", "bin.js"), "utf8").split("\n")[0], "#!/usr/bin/env node");
+    });
+
+    it("packs no tests, scripts, programs, policy-pack sources, PolicyPack entry point or TypeScript sources", () => {
         const offending = entries.flatMap((e) => {
             const why = rejection(e);
             return why ? [`${e}: ${why}`] : [];

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 
-import { gpuBudgetLines, planGpuBudget } from "../scripts/plan/budget";
-import { PlanResult, PlannedResource } from "../scripts/plan/engine";
+import { gpuBudgetLines, planGpuBudget } from "../plan/budget";
+import { PlanResult, PlannedResource } from "../plan/engine";
 import { gpuBudgetOf } from "../policy/gpu";
 
 const TOLERATION = { key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" };
@@ -44,7 +44,7 @@ function nodePool(name: string, limit: string | undefined, types: string[]) {
 const it4 = { "node.kubernetes.io/instance-type": "g6e.12xlarge" };
 const it1 = { "node.kubernetes.io/instance-type": "g6.xlarge" };
 
-describe("the plan's GPU budget lines (scripts/plan/budget.ts)", () => {
+describe("the plan's GPU budget lines (plan/budget.ts)", () => {
     it("prints the overall budget, then each NodePool's limit, demand at most and during upgrades, idle floor and groups", () => {
         assert.deepEqual(gpuBudgetLines(gpuBudgetOf([
             rayService("chat", [{ name: "g6e-12xlarge", gpus: 4, min: 1, max: 2, nodeSelector: it4 }, { name: "g6-xlarge", gpus: 1, min: 1, max: 4, nodeSelector: it1 }]),

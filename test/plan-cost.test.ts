@@ -1,13 +1,13 @@
 /**
- * The plan's cost estimate (scripts/plan/cost.ts) over small hand-made stacks, every figure
+ * The plan's cost estimate (plan/cost.ts) over small hand-made stacks, every figure
  * computed by hand from the price table's figures (written out below, and pinned here): each item
  * it counts, spot and on-demand, a pool's idle floor and its limit, what has no price, and the
  * lines the plan prints.
  */
 import * as assert from "node:assert/strict";
 
-import { CostEstimate, costEstimate, costLines, gibOf, gp3Hourly } from "../scripts/plan/cost";
-import { HOURS_PER_MONTH, PRICE_TABLES, SPOT_SHARE_OF_ON_DEMAND } from "../scripts/plan/prices";
+import { CostEstimate, costEstimate, costLines, gibOf, gp3Hourly } from "../plan/cost";
+import { HOURS_PER_MONTH, PRICE_TABLES, SPOT_SHARE_OF_ON_DEMAND } from "../plan/prices";
 
 /** A resource of the real engine's view with only what the estimate reads. */
 function r(type: string, name: string, inputs: Record<string, unknown> = {}, extra: { dependencies?: string[]; parent?: string } = {}) {
@@ -71,7 +71,7 @@ function item(estimate: CostEstimate | undefined, name: string) {
     return estimate!.items.filter((i) => i.item === name);
 }
 
-describe("the plan's cost estimate (scripts/plan/cost.ts)", () => {
+describe("the plan's cost estimate (plan/cost.ts)", () => {
     it("uses the pinned prices: us-east-1 and us-west-2 alike, 730 hours a month, spot at 40% of on-demand", () => {
         assert.deepEqual(Object.keys(PRICE_TABLES), ["us-east-1", "us-west-2"]);
         assert.equal(HOURS_PER_MONTH, 730);
@@ -107,7 +107,7 @@ describe("the plan's cost estimate (scripts/plan/cost.ts)", () => {
 
     it("has no estimate for a region without a price table, and says which tables there are", () => {
         assert.equal(costEstimate([], "eu-west-1"), undefined);
-        assert.deepEqual(costLines(undefined, "eu-west-1"), ["cost: no price table for eu-west-1 (scripts/plan/prices.ts has us-east-1, us-west-2): not estimated"]);
+        assert.deepEqual(costLines(undefined, "eu-west-1"), ["cost: no price table for eu-west-1 (plan/prices.ts has us-east-1, us-west-2): not estimated"]);
     });
 
     it("counts the control plane, NAT gateways, their addresses, load balancers, persistent volumes and KMS keys at the same figure idle and at the limits", () => {

@@ -1,5 +1,5 @@
 /**
- * Edge cases of the offline plan's helpers (scripts/plan): the GPU budget's wording, the destroy
+ * Edge cases of the offline plan's helpers (plan/): the GPU budget's wording, the destroy
  * graph's corner cases, the serving capacity of a service without outputs, the double-quoted
  * escape of U+FFFF, and Pulumi.yaml config values that are empty or typed arrays of numbers.
  */
@@ -8,12 +8,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { gpuBudgetLines, planGpuBudget } from "../scripts/plan/budget";
-import { servingCapacityLines } from "../scripts/plan/capacity";
-import { DestroyGraph, destroyOrder, providerUrn } from "../scripts/plan/destroy";
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { doubleQuoted } from "../scripts/plan/portable-yaml";
-import { loadConfig } from "../scripts/plan/project";
+import { gpuBudgetLines, planGpuBudget } from "../plan/budget";
+import { servingCapacityLines } from "../plan/capacity";
+import { DestroyGraph, destroyOrder, providerUrn } from "../plan/destroy";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { doubleQuoted } from "../plan/portable-yaml";
+import { loadConfig } from "../plan/project";
 import { GpuBudget, GpuGroupPlacement } from "../policy/gpu";
 
 const urn = (name: string): string => `urn:pulumi:t::p::t:i:T::${name}`;
@@ -29,7 +29,7 @@ function group(service: string, name: string, gpusPerPod: number, pools: string[
     return { service, group: name, gpusPerPod, minReplicas: 0, ...(maxReplicas !== undefined ? { maxReplicas } : {}), demand: NONE, pools };
 }
 
-describe("the plan's GPU budget lines, edge cases (scripts/plan/budget.ts)", () => {
+describe("the plan's GPU budget lines, edge cases (plan/budget.ts)", () => {
     const unbounded = group("llm/chat", "g6e", 4, ["gpu-a", "gpu-b", "gpu-c"]);
     const budget: GpuBudget = {
         pools: [
@@ -71,7 +71,7 @@ describe("the plan's GPU budget lines, edge cases (scripts/plan/budget.ts)", () 
     });
 });
 
-describe("the serving capacity of a service without outputs (scripts/plan/capacity.ts)", () => {
+describe("the serving capacity of a service without outputs (plan/capacity.ts)", () => {
     it("prints no line for a VllmRayService that has no outputs", () => {
         assert.deepEqual(servingCapacityLines([{ type: "ray-vllm-eks:index:VllmRayService" }, { type: "ray-vllm-eks:index:VllmRayService", outputs: { servingCapacity: ["m: 8 requests"] } }]), [
             "serving capacity: m: 8 requests",
@@ -79,7 +79,7 @@ describe("the serving capacity of a service without outputs (scripts/plan/capaci
     });
 });
 
-describe("the destroy graph, edge cases (scripts/plan/destroy.ts)", () => {
+describe("the destroy graph, edge cases (plan/destroy.ts)", () => {
     it("takes a provider reference without \"::\" as the URN, and one starting with \"::\" as the empty URN", () => {
         assert.equal(providerUrn("urn:pulumi:t::p::pulumi:providers:aws::default"), "urn:pulumi:t::p::pulumi:providers:aws");
         assert.equal(providerUrn("provider-without-id"), "provider-without-id");
@@ -113,13 +113,13 @@ describe("the destroy graph, edge cases (scripts/plan/destroy.ts)", () => {
     });
 });
 
-describe("doubleQuoted at the edge of \\u escapes (scripts/plan/portable-yaml.ts)", () => {
+describe("doubleQuoted at the edge of \\u escapes (plan/portable-yaml.ts)", () => {
     it("escapes U+FFFF and U+FFFE as \\uFFFF and \\uFFFE, and U+0085 as \\N", () => {
         assert.equal(doubleQuoted("a\uFFFFb\uFFFE\x85"), "\"a\\uFFFFb\\uFFFE\\N\"");
     });
 });
 
-describe("Pulumi.yaml config edge cases (scripts/plan/project.ts)", () => {
+describe("Pulumi.yaml config edge cases (plan/project.ts)", () => {
     let dir: string;
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-edges-"));

@@ -1,5 +1,5 @@
 /**
- * Units of the plan engine's recording (scripts/plan/engine.ts): the descendants of a resource, and
+ * Units of the plan engine's recording (plan/engine.ts): the descendants of a resource, and
  * a Kubernetes Secret's data keys kept under redaction. Wire-form signatures are @pulumi/pulumi
  * 3.248's runtime/rpc.ts constants, written out.
  */
@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, resource, settle } from "./support/mocks";
 
-import { descendantsIn, explicitDependsOn, installRecordingMocks, PlannedResource, plainInputs, SdkRuntime } from "../scripts/plan/engine";
+import { descendantsIn, explicitDependsOn, installRecordingMocks, PlannedResource, plainInputs, SdkRuntime } from "../plan/engine";
 import { restoreSharedMocks } from "./support/mocks";
 
 const SIG = "4dabf18193072939515e22adb298388d";

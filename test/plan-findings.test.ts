@@ -1,13 +1,13 @@
 /**
- * The offline plan's findings (scripts/plan/findings.ts): where each resource was declared, and
+ * The offline plan's findings (plan/findings.ts): where each resource was declared, and
  * the GitHub Actions annotations of `npm run plan -- --format github`, escaped by GitHub's
  * workflow-command rules (@actions/core command.ts: a message escapes %, CR and LF; a property
  * value escapes : and , too).
  */
 import * as assert from "node:assert/strict";
 
-import { PlannedResource } from "../scripts/plan/engine";
-import { escapeData, escapeProperty, Finding, findingsOf, githubAnnotations } from "../scripts/plan/findings";
+import { PlannedResource } from "../plan/engine";
+import { escapeData, escapeProperty, Finding, findingsOf, githubAnnotations } from "../plan/findings";
 
 const STACK = "urn:pulumi:ci::app::pulumi:pulumi:Stack::app-ci";
 const CLUSTER = "urn:pulumi:ci::app::pulumi:pulumi:Stack$eks:index:Cluster::c";
@@ -27,7 +27,7 @@ const RESOURCES = [
     resource(POOL, STACK),
 ];
 
-describe("the plan's findings (scripts/plan/findings.ts)", () => {
+describe("the plan's findings (plan/findings.ts)", () => {
     it("escapes a message's %, CR and LF, and a property's : and , too; nothing else", () => {
         assert.equal(escapeData("100% of 8:00,\r\nnext\nline %0A"), "100%25 of 8:00,%0D%0Anext%0Aline %250A");
         assert.equal(escapeProperty("a:b,c% d\r\n"), "a%3Ab%2Cc%25 d%0D%0A");

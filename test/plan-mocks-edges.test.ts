@@ -1,5 +1,5 @@
 /**
- * The offline plan's Pulumi mocks (scripts/plan/mocks.ts) called directly, without setMocks:
+ * The offline plan's Pulumi mocks (plan/mocks.ts) called directly, without setMocks:
  * the id and state each resource type gets, components' outputs, Kubernetes objects, providers,
  * stack references, random passwords, the invokes they answer and the error for one they do not.
  *
@@ -17,7 +17,7 @@
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 
-import { addonVersionOf, autoName, createMocks, DEFAULT_MOCK_ENVIRONMENT, mockKubeconfig, RANDOM_PLACEHOLDER, stableHex, stackReferenceState } from "../scripts/plan/mocks";
+import { addonVersionOf, autoName, createMocks, DEFAULT_MOCK_ENVIRONMENT, mockKubeconfig, RANDOM_PLACEHOLDER, stableHex, stackReferenceState } from "../plan/mocks";
 
 /** Not the default environment (us-west-2, 123456789012), so a mock ignoring `env` shows. */
 const ENV = { region: "eu-central-1", accountId: "111122223333" };
@@ -55,7 +55,7 @@ function kubeconfigOf(clusterName: string, endpoint: string, caData: string): Re
     };
 }
 
-describe("the offline plan's mocks' edges (scripts/plan/mocks.ts)", () => {
+describe("the offline plan's mocks' edges (plan/mocks.ts)", () => {
     describe("stableHex, autoName and addonVersionOf", () => {
         it("stableHex is the sha256 of the parts joined by NUL, cut to the length asked for", () => {
             assert.equal(stableHex(7, "aws:iam/role:Role", "node-role"), "e9382e4");
@@ -519,7 +519,7 @@ describe("the offline plan's mocks' edges (scripts/plan/mocks.ts)", () => {
         });
 
         it("an unknown invoke throws an Error whose message and details name it and the file to add it to", () => {
-            const text = "the offline plan's mocks do not know the invoke \"aws:ec2/getAmi:getAmi\": add it to scripts/plan/mocks.ts";
+            const text = "the offline plan's mocks do not know the invoke \"aws:ec2/getAmi:getAmi\": add it to plan/mocks.ts";
             assert.throws(() => call("aws:ec2/getAmi:getAmi"), (err: unknown) => {
                 assert.ok(err instanceof Error);
                 assert.equal(err.message, text);

@@ -5,7 +5,7 @@ import { PolicyResource, ResourceValidationPolicy } from "@pulumi/policy";
 
 import { componentUrn, resource, settle } from "./support/mocks";
 
-import { evaluatePolicies } from "../scripts/plan/policies";
+import { evaluatePolicies } from "../plan/policies";
 
 const TYPE = "test:index:Optioned";
 const LOGS = "aws:cloudwatch/logGroup:LogGroup";

@@ -1,12 +1,12 @@
 /**
- * The offline plan's reading of Pulumi's wire form of a property (scripts/plan/engine.ts `plain`):
+ * The offline plan's reading of Pulumi's wire form of a property (plan/engine.ts `plain`):
  * the signature keys and values are those of @pulumi/pulumi 3.248's runtime/rpc.ts (`specialSigKey`,
  * `specialSecretSig`, `specialResourceSig`, `specialOutputValueSig`, `specialAssetSig`,
  * `specialArchiveSig`, `unknownValue`), written out here.
  */
 import * as assert from "node:assert/strict";
 
-import { plain, REDACTED, UNKNOWN_VALUE } from "../scripts/plan/engine";
+import { plain, REDACTED, UNKNOWN_VALUE } from "../plan/engine";
 
 const SIG = "4dabf18193072939515e22adb298388d";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

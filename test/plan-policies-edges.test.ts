@@ -1,13 +1,13 @@
 /**
- * The offline policy evaluation (scripts/plan/policies.ts) with tiny hand-written policies: the
+ * The offline policy evaluation (plan/policies.ts) with tiny hand-written policies: the
  * settings each policy runs with, disabled policies, notApplicable and other errors, how a stack
  * policy's findings are attributed, and isType/asType.
  */
 import * as assert from "node:assert/strict";
 import { PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { evaluatePolicies, policySettings, previewProps } from "../scripts/plan/policies";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { evaluatePolicies, policySettings, previewProps } from "../plan/policies";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const QUEUE = "aws:sqs/queue:Queue";
@@ -26,7 +26,7 @@ function reportsEach(name: string, extra: Partial<ResourceValidationPolicy> = {}
     return { name, description: name, validateResource: (args, report) => report(`saw ${args.name}`), ...extra };
 }
 
-describe("the offline policy evaluation's edges (scripts/plan/policies.ts)", () => {
+describe("the offline policy evaluation's edges (plan/policies.ts)", () => {
     describe("previewProps", () => {
         it("keeps null inputs, nested too, as null", () => {
             const props = previewProps({ a: null, b: { c: null, d: [null, 1] } });

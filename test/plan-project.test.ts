@@ -1,5 +1,5 @@
 /**
- * How the offline plan finds what to run (scripts/plan/project.ts), in-process: the environments,
+ * How the offline plan finds what to run (plan/project.ts), in-process: the environments,
  * the `plan` script's command line, the Pulumi project of a path, the stack's configuration as
  * `pulumi preview` sees it (declared keys, defaults, the stack file, secrets, -c overrides, types),
  * and the policy config file. Every fixture is built in a temporary folder.
@@ -10,20 +10,18 @@ import * as os from "os";
 import * as path from "path";
 
 import {
-    environments,
     findProjectDir,
     closestKey,
     editDistance,
     loadConfig,
     loadPolicyConfig,
     MOCKS_ERROR_PREFIX,
-    planCommand,
     PlanUsageError,
     undeclaredConfigError,
     resolveProgram,
-    ROOT,
     SECRET_PLACEHOLDER,
-} from "../scripts/plan/project";
+} from "../plan/project";
+import { environments, planCommand, ROOT } from "../scripts/repository";
 
 /** A check for assert.throws: a PlanUsageError with exactly this message (or one the regex names whole). */
 function usageError(message: string | RegExp): (e: unknown) => boolean {
@@ -80,7 +78,7 @@ function escapeRegExp(text: string): string {
 
 const TMP_PREFIX = path.join(os.tmpdir(), "plan-project-");
 
-describe("the offline plan's project (scripts/plan/project.ts)", () => {
+describe("the offline plan's project (plan/project.ts)", () => {
     const tmp = fs.realpathSync(fs.mkdtempSync(TMP_PREFIX));
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -94,7 +92,7 @@ describe("the offline plan's project (scripts/plan/project.ts)", () => {
         const e = new PlanUsageError("m");
         assert.ok(e instanceof Error);
         assert.equal(e.message, "m");
-        assert.equal(fs.existsSync(path.join(ROOT, "scripts", "plan", "project.ts")), true);
+        assert.equal(fs.existsSync(path.join(ROOT, "plan", "project.ts")), true);
     });
 
     describe("environments and the plan command", () => {

@@ -1,5 +1,5 @@
 /**
- * The plan's renderer (scripts/plan/render.ts) in-process, over small hand-built plans: which
+ * The plan's renderer (plan/render.ts) in-process, over small hand-built plans: which
  * resources are Kubernetes objects, the collisions it reports, the files writePlan writes and
  * replaces, and the resource-count table.
  */
@@ -8,8 +8,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { collisions, isKubernetesObject, summarize, writePlan } from "../scripts/plan/render";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { collisions, isKubernetesObject, summarize, writePlan } from "../plan/render";
 
 function planned(type: string, name: string, inputs: Record<string, unknown>, custom = true): PlannedResource {
     return { urn: `urn:pulumi:t::p::${type}::${name}`, type, name, custom, dependencies: [], options: {}, inputs };
@@ -27,7 +27,7 @@ function filesIn(dir: string): string[] {
         .sort();
 }
 
-describe("the plan renderer's edges (scripts/plan/render.ts)", () => {
+describe("the plan renderer's edges (plan/render.ts)", () => {
     const dirs: string[] = [];
     const tempDir = (): string => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-render-"));

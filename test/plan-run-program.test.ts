@@ -1,5 +1,5 @@
 /**
- * The plan engine's runProgram (scripts/plan/engine.ts) in this process, over the small programs
+ * The plan engine's runProgram (plan/engine.ts) in this process, over the small programs
  * of test/fixtures/run-program: the stack's outputs whichever way the module gives them, the
  * config (aws:region moves the ARNs), `ray-vllm-eks` resolved to this repository's source, the
  * resources recorded (options, reads, a Secret's keys, component and stack outputs, where the
@@ -18,14 +18,15 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { componentUrn, resource, restoreSharedMocks, settle } from "./support/mocks";
 
-import { plainInputs, PlannedResource, PlanResult, ProgramError, runProgram } from "../scripts/plan/engine";
+import { plainInputs, PlannedResource, PlanResult, ProgramError, runProgram } from "../plan/engine";
+import { SOURCE_ALIASES } from "../scripts/repository";
 
 const FIXTURES = path.join(__dirname, "fixtures", "run-program");
 const PREFIX = "urn:pulumi:staging::shop::";
 const STACK_URN = `${PREFIX}pulumi:pulumi:Stack::shop-staging`;
 const QUEUE = "aws:sqs/queue:Queue";
 
-/** Node's module resolver, which runProgram wraps to resolve `ray-vllm-eks` (put back after the suite). */
+/** Node's module resolver, which runProgram wraps to resolve `ray-vllm-eks` through SOURCE_ALIASES (put back after the suite). */
 interface Resolver {
     _resolveFilename: unknown;
 }
@@ -41,7 +42,7 @@ function run(file: string, values: Record<string, string> = {}, secretKeys: stri
             delete require.cache[loaded];
         }
     }
-    return runProgram({ project: "shop", stack: "staging", projectDir: path.dirname(entry), entry, config: { values, secretKeys } });
+    return runProgram({ project: "shop", stack: "staging", projectDir: path.dirname(entry), entry, config: { values, secretKeys } }, { aliases: SOURCE_ALIASES });
 }
 
 /** The one resource of the plan named `name`. */
@@ -51,7 +52,7 @@ function named(plan: PlanResult, name: string): PlannedResource {
     return found[0];
 }
 
-describe("runProgram, in process (scripts/plan/engine.ts)", () => {
+describe("runProgram, in process (plan/engine.ts)", () => {
     let resolveFilename: unknown;
     before(() => {
         resolveFilename = (Module as unknown as Resolver)._resolveFilename;
@@ -76,6 +77,21 @@ describe("runProgram, in process (scripts/plan/engine.ts)", () => {
     it("resolves `import ... from \"ray-vllm-eks\"` to this repository's index.ts", async () => {
         const plan = await run("package-alias.ts");
         assert.deepEqual(plan.outputs, { resolved: "index.ts", sameClass: true });
+    });
+
+    it("without aliases leaves `ray-vllm-eks` to Node: from a folder with no copy installed, the program cannot load it (never this clone's sources)", async () => {
+        const aliased = (Module as unknown as Resolver)._resolveFilename;
+        (Module as unknown as Resolver)._resolveFilename = resolveFilename;
+        try {
+            const entry = path.join(FIXTURES, "package-alias.ts");
+            delete require.cache[entry];
+            await assert.rejects(
+                runProgram({ project: "shop", stack: "staging", projectDir: FIXTURES, entry, config: { values: {}, secretKeys: [] } }),
+                (e: Error) => e.message.startsWith("Cannot find module 'ray-vllm-eks'\n"),
+            );
+        } finally {
+            (Module as unknown as Resolver)._resolveFilename = aliased;
+        }
     });
 
     describe("a program with components, providers, every option, a Secret and two reads", () => {

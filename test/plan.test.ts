@@ -255,7 +255,7 @@ describe("the offline plan (npm run plan)", () => {
 
     it("exits 2 naming an invoke the mocks do not know", () => {
         assert.equal(unknownInvoke.code, 2);
-        assert.equal(unknownInvoke.stderr, `plan: the program failed: the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to scripts/plan/mocks.ts\n`);
+        assert.equal(unknownInvoke.stderr, `plan: the program failed: the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to plan/mocks.ts\n`);
     });
 
     it("exits 2 naming every resource that could not be registered, and why", () => {
@@ -264,7 +264,7 @@ describe("the offline plan (npm run plan)", () => {
         assert.equal(applyError.stderr, [
             "plan: the program failed: 2 resources could not be registered:",
             `  aws:sqs/queue:Queue q: input "name" failed: error serializing property "name": boom in apply`,
-            `  aws:sqs/queue:Queue q2: input "name" failed: error serializing property "name": the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to scripts/plan/mocks.ts`,
+            `  aws:sqs/queue:Queue q2: input "name" failed: error serializing property "name": the offline plan's mocks do not know the invoke "aws:ec2/getAmi:getAmi": add it to plan/mocks.ts`,
             "",
         ].join("\n"));
     });
@@ -424,11 +424,12 @@ describe("the offline plan (npm run plan)", () => {
             USAGE,
             "",
             "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
-            "Pulumi CLI), evaluates the policy pack over it, and prints its GPU budget, serving capacity and cost.",
+            "Pulumi CLI), evaluates the ray-vllm-eks policy pack over it, and prints its GPU budget, serving",
+            "capacity and cost.",
             "",
             "  <env>                    an environment of programs/ (dev, prod, staging), as the stack of that name",
             "  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file",
-            "  --stack <name>           the stack to plan it as (default: the environment, or dev)",
+            "  --stack <name>           the stack to plan it as (default: the environment, or dev), with its Pulumi.<stack>.yaml",
             "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
             "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
             "                           (default for an environment: policy/config/<env>.json)",

@@ -19,9 +19,9 @@ import {
     servePortExposure,
     serveRouteExposure,
 } from "../policy/exposure";
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { evaluatePolicies } from "../scripts/plan/policies";
-import { realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { evaluatePolicies } from "../plan/policies";
+import { realEngineView } from "../plan/real-engine";
 import { stackPlan } from "./support/stack-plan";
 
 const SERVICE = "kubernetes:core/v1:Service";

@@ -14,9 +14,9 @@ import { preview, RawResource, stackViolationsOf, violationsOf } from "./support
 
 import { chartNameOf, grafanaAuthOff, helmValuesExposure, monitoringUiExposure } from "../policy/helm";
 import { allPolicies } from "../policy/policies";
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { evaluatePolicies } from "../scripts/plan/policies";
-import { realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { evaluatePolicies } from "../plan/policies";
+import { realEngineView } from "../plan/real-engine";
 
 const { unknownCheckingProxy, UnknownValueError, unknownObjectValue, unknownStringValue } = preview;
 

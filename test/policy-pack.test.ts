@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 
-import { policySettings } from "../scripts/plan/policies";
+import { policySettings } from "../plan/policies";
 import { ROOT } from "./support/plan";
 
 import { allPolicies } from "../policy/policies";

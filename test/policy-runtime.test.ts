@@ -2,7 +2,7 @@
  * The pack as the Pulumi CLI runs it (`pulumi preview --policy-pack policy`): the CLI's
  * pulumi-analyzer-policy starts @pulumi/pulumi's run-policy-pack in the pack's folder and talks
  * to it over gRPC. This starts the same runner there, asks it what it serves, and has it analyse
- * prod's resources as the real engine sends them (scripts/plan/real-engine.ts), preview unknowns
+ * prod's resources as the real engine sends them (plan/real-engine.ts), preview unknowns
  * included.
  */
 import * as assert from "node:assert/strict";
@@ -13,10 +13,10 @@ import * as path from "path";
 import { environmentPlan } from "./support/plan";
 
 import { allPolicies } from "../policy/policies";
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { policySettings } from "../scripts/plan/policies";
-import { loadPolicyConfig } from "../scripts/plan/project";
-import { realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { policySettings } from "../plan/policies";
+import { loadPolicyConfig } from "../plan/project";
+import { realEngineView } from "../plan/real-engine";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const grpc = require("@grpc/grpc-js");

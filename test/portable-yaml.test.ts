@@ -4,9 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 
-import { plainInputs, PlanResult } from "../scripts/plan/engine";
-import { misreadPlain, portableYaml } from "../scripts/plan/portable-yaml";
-import { writePlan } from "../scripts/plan/render";
+import { plainInputs, PlanResult } from "../plan/engine";
+import { misreadPlain, portableYaml } from "../plan/portable-yaml";
+import { writePlan } from "../plan/render";
 import { environmentPlan, filesBelow } from "./support/plan";
 
 /** The three ways the tests read YAML: 1.2 (the default), 1.1, and 1.2's syntax with 1.1's schema. */

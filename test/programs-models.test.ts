@@ -10,8 +10,9 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { isSecret, PROJECT, restoreSharedMocks, runErrorOf, valueOf } from "./support/mocks";
 
-import { PlanResult, runProgram } from "../scripts/plan/engine";
-import { resolveProgram, ROOT } from "../scripts/plan/project";
+import { PlanResult, runProgram } from "../plan/engine";
+import { resolveProgram } from "../plan/project";
+import { ROOT, SOURCE_ALIASES } from "../scripts/repository";
 
 import { fromConfig } from "../programs/config";
 import {
@@ -213,7 +214,7 @@ describe("dev's program with a gated model and an encrypted token, in process", 
             }
         }
         try {
-            plan = await runProgram(program);
+            plan = await runProgram(program, { aliases: SOURCE_ALIASES });
         } finally {
             restoreSharedMocks();
         }

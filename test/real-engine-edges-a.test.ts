@@ -1,5 +1,5 @@
 /**
- * The real engine's replay of pulumi-eks 4.3.0's eks:index:Cluster (scripts/plan/real-engine.ts,
+ * The real engine's replay of pulumi-eks 4.3.0's eks:index:Cluster (plan/real-engine.ts,
  * up to the notes), over small hand-built plans with inputs dev does not set: the service role's
  * partition, the cluster's subnets, network configuration and security group, Auto Mode, the
  * VPC CNI add-on's configuration values, kube-proxy and CoreDNS, the Kubernetes provider, and
@@ -9,8 +9,8 @@
  */
 import * as assert from "node:assert/strict";
 
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { realEngineNotes, realEngineView } from "../plan/real-engine";
 import { stackPlan } from "./support/stack-plan";
 
 type Inputs = Record<string, unknown>;
@@ -77,7 +77,7 @@ const EKS_ASSUME_ROLE = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Action\":
 /** Cluster inputs that ask for nothing the replay leaves out. */
 const QUIET = { skipDefaultNodeGroup: true, skipDefaultSecurityGroups: true, authenticationMode: "API" };
 
-describe("the real engine's replay of eks:index:Cluster: inputs dev does not set (scripts/plan/real-engine.ts)", () => {
+describe("the real engine's replay of eks:index:Cluster: inputs dev does not set (plan/real-engine.ts)", () => {
     describe("the children of a cluster", () => {
         it("replays a cluster given only skipDefaultSecurityGroups: the service role in the aws partition, the cluster on the default VPC's subnets, kube-proxy, the VPC CNI with its default environment, CoreDNS for the default node group, the Kubernetes provider", () => {
             const addon = (addonName: string): Inputs => ({

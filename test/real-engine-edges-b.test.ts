@@ -1,5 +1,5 @@
 /**
- * The real engine's replay (scripts/plan/real-engine.ts), part b: pulumi-eks 4.3.0's
+ * The real engine's replay (plan/real-engine.ts), part b: pulumi-eks 4.3.0's
  * ManagedNodeGroup children for the options dev does not set (custom user data, an AMI ID,
  * Bottlerocket, a node role, the user's own launch template, a cluster outside the plan), awsx's
  * Vpc layouts (zones, CIDRs, NAT strategies, isolated subnets, and every input the replay leaves
@@ -13,8 +13,8 @@
  */
 import * as assert from "node:assert/strict";
 
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { realEngineNotes, realEngineView } from "../plan/real-engine";
 import { stackPlan } from "./support/stack-plan";
 
 const P = "urn:pulumi:test::t::";
@@ -90,7 +90,7 @@ function ofType(plan: PlanResult, type: string): PlannedResource[] {
 /** A layout the replay models: "Auto", one named zone, a private and a public subnet. */
 const MODELLED = { subnetStrategy: "Auto", availabilityZoneNames: ["us-west-2a"], subnetSpecs: [{ type: "Private" }, { type: "Public" }] };
 
-describe("the real engine's replay, part b (scripts/plan/real-engine.ts: node groups, awsx VPCs, URNs and providers, notes)", () => {
+describe("the real engine's replay, part b (plan/real-engine.ts: node groups, awsx VPCs, URNs and providers, notes)", () => {
     describe("eks:index:ManagedNodeGroup children (pulumi-eks v4.3.0 createManagedNodeGroup)", () => {
         it("kubeletExtraArgs: pulumi-eks's launch template carries the disk on /dev/xvda (not Bottlerocket), user data and an AMI; the NodeGroup drops version, releaseVersion, amiType and diskSize", () => {
             const plan = stack(cluster(), nodeGroup({

@@ -1,5 +1,5 @@
 /**
- * The real engine's view (scripts/plan/real-engine.ts): under `pulumi preview --policy-pack`, the
+ * The real engine's view (plan/real-engine.ts): under `pulumi preview --policy-pack`, the
  * analyzer sees a remote component (pulumi-eks's, awsx's, a Helm v4 Chart) only as its provider
  * registers it again, without inputs, followed by the provider's children. Every environment
  * passes the pack in that view too; the replay of dev is written out; unsafe clusters and node
@@ -12,10 +12,10 @@ import * as path from "path";
 import { environmentPlan, ROOT } from "./support/plan";
 
 import { allPolicies } from "../policy/policies";
-import { PlannedResource, PlanResult } from "../scripts/plan/engine";
-import { evaluatePolicies } from "../scripts/plan/policies";
-import { loadPolicyConfig } from "../scripts/plan/project";
-import { realEngineNotes, realEngineView } from "../scripts/plan/real-engine";
+import { PlannedResource, PlanResult } from "../plan/engine";
+import { evaluatePolicies } from "../plan/policies";
+import { loadPolicyConfig } from "../plan/project";
+import { realEngineNotes, realEngineView } from "../plan/real-engine";
 import { stackPlan } from "./support/stack-plan";
 
 const ENVIRONMENTS = ["dev", "staging", "prod"];

@@ -17,7 +17,7 @@ import {
     kvCacheBytesPerToken, kvHeadsPerGpu, MODEL_ARCHITECTURES, ModelArgs, resolveModel, servingCapacity, servingCapacityLine, targetOngoingRequestsFor,
     VllmRayService, vllmMaxNumSeqs, vllmServiceNotes, vllmServiceWarnings,
 } from "../components/vllm-service";
-import { servingCapacityLines } from "../scripts/plan/capacity";
+import { servingCapacityLines } from "../plan/capacity";
 
 const provider = new k8s.Provider("vllm-sizing-k8s", { kubeconfig: "{}" });
 

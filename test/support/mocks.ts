@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 
-import { descendantsIn, installRecordingMocks, PlannedResource, waitForRegistrations } from "../../scripts/plan/engine";
+import { descendantsIn, installRecordingMocks, PlannedResource, waitForRegistrations } from "../../plan/engine";
 
 export const PROJECT = "ray-vllm-eks";
 export const STACK = "test";

@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { planCommand, ROOT } from "../../scripts/plan/project";
+import { planCommand, ROOT } from "../../scripts/repository";
 
-export { environments, ROOT } from "../../scripts/plan/project";
+export { environments, ROOT } from "../../scripts/repository";
 
 export interface PlanRun {
     code: number;
@@ -115,7 +115,7 @@ export function filesBelow(dir: string): string[] {
     return out.sort();
 }
 
-/** The lines that close every cost estimate the plan prints (scripts/plan/cost.ts): its assumptions and what it leaves out. */
+/** The lines that close every cost estimate the plan prints (plan/cost.ts): its assumptions and what it leaves out. */
 export const COST_FOOTER: readonly string[] = [
         "  assumed: spot capacity at 40% of the on-demand price (spot prices move by hour and zone, and a spot-first pool pays on-demand when spot has no capacity); 730 hours a month; "
             + "Prometheus and Alertmanager at one replica; each GPU worker pod on a node of its own instance type",

@@ -5,7 +5,7 @@
  */
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-import { policySettings } from "../../scripts/plan/policies";
+import { policySettings } from "../../plan/policies";
 
 export class NotApplicable extends Error {}
 

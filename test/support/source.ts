@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-import { ROOT } from "../../scripts/plan/project";
+import { ROOT } from "../../scripts/repository";
 
 /**
  * Where the repository's own sources are, as written. `npm run mutate` runs the suite in a

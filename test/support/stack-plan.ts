@@ -3,7 +3,7 @@
  * stack of project "t", stack "test", and the given resources, each parented to the stack unless
  * it names a parent, with no dependencies and no options unless it gives some.
  */
-import { PlannedResource, PlanResult } from "../../scripts/plan/engine";
+import { PlannedResource, PlanResult } from "../../plan/engine";
 
 /** The stack's URN. */
 export const STACK_ROOT = "urn:pulumi:test::t::pulumi:pulumi:Stack::t-test";

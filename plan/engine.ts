@@ -4,6 +4,7 @@ import { fileURLToPath } from "url";
 import * as pulumi from "@pulumi/pulumi";
 
 import { destroyOrder } from "./destroy";
+import { compiledTypeScript } from "./loader";
 import { createMocks, DEFAULT_MOCK_ENVIRONMENT, MockEnvironment } from "./mocks";
 import { Program } from "./project";
 
@@ -39,7 +40,7 @@ export interface PlannedOptions {
  * Where the program constructed a resource: the file (relative to the working folder, "/"
  * separated), line and column of the frame that called the resource's constructor, as the SDK
  * sends them to the engine (RegisterResourceRequest.sourcePosition), mapped back to the
- * TypeScript through the source map register-ts.js compiled it with.
+ * TypeScript through the source map loader.ts compiled it with.
  */
 export interface SourcePosition {
     file: string;
@@ -181,8 +182,6 @@ interface RegisterRequest {
     getSourceposition(): { getUri(): string; getLine(): number; getColumn(): number } | undefined;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { compiledTypeScript } = require("../register-ts.js") as { compiledTypeScript(filename: string): string | undefined };
 const sourceMaps = new Map<string, SourceMap | undefined>();
 
 /** A position in a .ts file as the TypeScript reads (the SDK reports the compiled JavaScript's, 1-based). */
@@ -429,16 +428,19 @@ export async function waitForRegistrations(): Promise<void> {
     await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
-/** Lets a program import this package by its npm name, as a user's stack does, from source. */
-function aliasPackageToSource(): void {
-    const root = path.resolve(__dirname, "..", "..");
+/**
+ * Makes `require` resolve each module name of `aliases` to the file it maps to, wherever it is
+ * required from (this repository's plan: `ray-vllm-eks` to its index.ts, so its programs and
+ * examples import the package by name, from source).
+ */
+function aliasModules(aliases: Readonly<Record<string, string>>): void {
+    if (Object.keys(aliases).length === 0) {
+        return;
+    }
     const mod = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
     const resolve = mod._resolveFilename;
     mod._resolveFilename = function (request: string, ...rest: unknown[]): string {
-        if (request === "ray-vllm-eks") {
-            return resolve.call(this, path.join(root, "index.ts"), ...rest);
-        }
-        return resolve.call(this, request, ...rest);
+        return resolve.call(this, Object.hasOwn(aliases, request) ? aliases[request] : request, ...rest);
     };
 }
 
@@ -462,13 +464,19 @@ async function failureOf(c: Constructed): Promise<string> {
     return "its inputs never resolved (it waits on a value that failed above)";
 }
 
+/** How {@link runProgram} loads a program. */
+export interface RunOptions {
+    /** Module names resolved to a file of their own instead of through node_modules (see {@link aliasModules}). */
+    aliases?: Readonly<Record<string, string>>;
+}
+
 /** Runs the program under the mock engine and returns everything it registered. */
-export async function runProgram(program: Program): Promise<PlanResult> {
+export async function runProgram(program: Program, options: RunOptions = {}): Promise<PlanResult> {
     const region = program.config.values["aws:region"] ?? DEFAULT_MOCK_ENVIRONMENT.region;
     const recording = installRecordingMocks(program.project, program.stack, { ...DEFAULT_MOCK_ENVIRONMENT, region });
     const recorded = recording.resources;
     pulumi.runtime.setAllConfig(program.config.values, program.config.secretKeys);
-    aliasPackageToSource();
+    aliasModules(options.aliases ?? {});
     const constructed: Constructed[] = [];
     await pulumi.runtime.runInPulumiStack(async () => {
         // Every resource the program constructs, to find those whose registration failed.

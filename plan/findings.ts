@@ -9,7 +9,7 @@ import { EnforcementLevel } from "@pulumi/policy";
 import { PlannedResource, SourcePosition } from "./engine";
 import { Violation } from "./policies";
 
-/** Which registrations the pack analysed: the plan as recorded, or as `pulumi preview` sends them (scripts/plan/real-engine.ts). */
+/** Which registrations the pack analysed: the plan as recorded, or as `pulumi preview` sends them (plan/real-engine.ts). */
 export type PlanView = "recorded" | "real-engine";
 
 /** One finding of the policy pack, as plan.json records it. */

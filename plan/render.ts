@@ -74,11 +74,11 @@ export function clearPlan(outDir: string): void {
 }
 
 /**
- * Writes plan.json (with the policy pack's `findings` and the `cost` estimate, when given), manifests/ and helm/ (one file
+ * Writes plan.json (with the policy pack's `findings`, the `cost` estimate and the `package` the program loaded, when given), manifests/ and helm/ (one file
  * per Helm release or chart) under `outDir`, replacing only those, and returns the files written.
  * The YAML reads the same in YAML 1.1 readers (kubectl, Helm) as in 1.2 ones (see portable-yaml.ts).
  */
-export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[], cost?: unknown): string[] {
+export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[], cost?: unknown, pkg?: unknown): string[] {
     clearPlan(outDir);
     fs.mkdirSync(path.join(outDir, "manifests"), { recursive: true });
     const written: string[] = [];
@@ -88,7 +88,7 @@ export function writePlan(plan: PlanResult, outDir: string, findings?: Finding[]
         fs.writeFileSync(full, text);
         written.push(full);
     };
-    write("plan.json", `${JSON.stringify({ ...plan, ...(findings === undefined ? {} : { findings }), ...(cost === undefined ? {} : { cost }) }, null, 2)}\n`);
+    write("plan.json", `${JSON.stringify({ ...plan, ...(findings === undefined ? {} : { findings }), ...(cost === undefined ? {} : { cost }), ...(pkg === undefined ? {} : { package: pkg }) }, null, 2)}\n`);
     for (const o of kubernetesObjects(plan)) {
         write(path.join("manifests", manifestFileName(o)), portableYaml(o));
     }

@@ -1,5 +1,5 @@
 /**
- * The list prices the plan's cost estimate uses (scripts/plan/cost.ts), in USD, per region, each
+ * The list prices the plan's cost estimate uses (plan/cost.ts), in USD, per region, each
  * table with its source and date. Update a table by replacing its figures and its date together;
  * test/plan-cost.test.ts pins the figures the environments' estimates use.
  */

@@ -2,7 +2,7 @@
  * What an environment costs per hour and per month, at its idle floor (no traffic: every
  * RayService at its minimum replicas) and at its maximum (every GPU NodePool at its limit),
  * from the real engine's view of the plan (the AWS resources pulumi-eks and awsx create) and the
- * list prices of scripts/plan/prices.ts.
+ * list prices of plan/prices.ts.
  *
  * Counted: the EKS control plane, NAT gateways and their public IPv4 addresses, the system node
  * groups (their minimum and maximum sizes) and their root volumes, the GPU nodes and their
@@ -13,9 +13,9 @@
  * Not counted: what depends on traffic or time (data processed by NAT gateways and load balancers,
  * data transfer, CloudWatch logs and metrics, snapshots, S3, ECR).
  */
-import { at, quantity } from "../../policy/common";
-import { GpuBudget, gpuBudgetOf } from "../../policy/gpu";
-import { instanceSizeOf } from "../../components/gpu-nodepool/catalog";
+import { at, quantity } from "../policy/common";
+import { GpuBudget, gpuBudgetOf } from "../policy/gpu";
+import { instanceSizeOf } from "../components/gpu-nodepool/catalog";
 import { PlannedResource } from "./engine";
 import { previewProps } from "./policies";
 import { HOURS_PER_MONTH, PRICE_TABLES, PriceTable, SPOT_SHARE_OF_ON_DEMAND } from "./prices";
@@ -282,7 +282,7 @@ const dollars = (usd: number): string => `$${usd.toLocaleString("en-US", { minim
 /** The estimate's lines for the plan's output. */
 export function costLines(estimate: CostEstimate | undefined, region: string): string[] {
     if (estimate === undefined) {
-        return [`cost: no price table for ${region} (scripts/plan/prices.ts has ${Object.keys(PRICE_TABLES).join(", ")}): not estimated`];
+        return [`cost: no price table for ${region} (plan/prices.ts has ${Object.keys(PRICE_TABLES).join(", ")}): not estimated`];
     }
     const max = estimate.maximum === null ? "unbounded (a GPU NodePool has no limit)" : `${money(estimate.maximum.hourly)}/hour (${dollars(estimate.maximum.monthly)}/month)`;
     return [

@@ -5,21 +5,6 @@ import * as YAML from "yaml";
 /** How the mocks' errors begin (the SDK re-wraps them, so the plan recognises them by this). */
 export const MOCKS_ERROR_PREFIX = "the offline plan's mocks";
 
-/** The repository's root. */
-export const ROOT = path.resolve(__dirname, "..", "..");
-
-/** The environments: the folders of programs/ with an index.ts, sorted. */
-export function environments(root: string = ROOT): string[] {
-    const dir = path.join(root, "programs");
-    return fs.readdirSync(dir).filter((d) => fs.existsSync(path.join(dir, d, "index.ts"))).sort();
-}
-
-/** The `plan` npm script's command line (executable first), for tools that run it as a user does. */
-export function planCommand(root: string = ROOT): string[] {
-    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    return pkg.scripts.plan.split(/\s+/);
-}
-
 /** A usage or input problem the plan reports with exit code 2. */
 export class PlanUsageError extends Error {}
 

@@ -249,7 +249,7 @@ export function createMocks(env: MockEnvironment = DEFAULT_MOCK_ENVIRONMENT): pu
                 case "aws:eks/getAddonVersion:getAddonVersion":
                     return addonVersionOf(String(args.inputs.addonName), String(args.inputs.kubernetesVersion));
                 default:
-                    throw engineError(`${MOCKS_ERROR_PREFIX} do not know the invoke "${args.token}": add it to scripts/plan/mocks.ts`);
+                    throw engineError(`${MOCKS_ERROR_PREFIX} do not know the invoke "${args.token}": add it to plan/mocks.ts`);
             }
         },
     };

@@ -4,7 +4,7 @@
  * `gpu-budget` (policy/gpu.ts `gpuBudgetOf`), over the inputs as the engine hands them to it
  * (a value unknown during preview leaves the budget uncomputed, as it leaves the policy).
  */
-import { GpuBudget, gpuBudgetOf, GpuGroupPlacement } from "../../policy/gpu";
+import { GpuBudget, gpuBudgetOf, GpuGroupPlacement } from "../policy/gpu";
 import { PlanResult } from "./engine";
 import { preview, previewProps } from "./policies";
 

@@ -8,9 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { PACKAGE_NAME, installedSetup, packageRootOf } from "../plan/bin";
-import { failureMessage, HelpRequested, isExplained, parsePlanArgs, usage } from "../plan/cli";
+import { PACKAGE_NAME, installedSetup, packageRootOf, typeScriptLoaderFor } from "../plan/bin";
+import { failureMessage, help, HelpRequested, isExplained, parsePlanArgs, usage } from "../plan/cli";
 import { PlanUsageError } from "../plan/project";
+import { githubAnnotations } from "../plan/findings";
 import { exitCode, packageLine, reportLines } from "../plan/report";
 import { PlanRun, PlanSetup, packageFor, resolveTarget } from "../plan/run";
 import { REPOSITORY_SETUP, ROOT } from "../scripts/repository";
@@ -64,6 +65,39 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
         assert.equal(usage(INSTALLED), "usage: ray-vllm-eks plan [--program <path>] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]");
     });
 
+    it("help: the installed command's options without environments or default policy configs; the repository's with them", () => {
+        assert.equal(help(INSTALLED), [
+            usage(INSTALLED),
+            "",
+            "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
+            "Pulumi CLI), evaluates the ray-vllm-eks policy pack over it, and prints its GPU budget, serving",
+            "capacity and cost.",
+            "",
+            "  --program <path>         the program: a folder with Pulumi.yaml or index.ts, or a .ts file (default: .)",
+            "  --stack <name>           the stack to plan it as (default: dev), with its Pulumi.<stack>.yaml",
+            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
+            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
+            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<project>-<stack>)",
+            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
+            "  --help, -h               this help",
+            "",
+            "Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a",
+            "program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.",
+        ].join("\n"));
+        const repository = help(REPOSITORY_SETUP).split("\n");
+        assert.deepEqual(repository.slice(7, 16), [
+            "  <env>                    an environment of programs/ (dev, prod, staging), as the stack of that name",
+            "  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file",
+            "  --stack <name>           the stack to plan it as (default: the environment, or dev), with its Pulumi.<stack>.yaml",
+            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
+            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
+            "                           (default for an environment: policy/config/<env>.json)",
+            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<env>, or",
+            "                           out/<project>-<stack> for a --program)",
+            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
+        ]);
+    });
+
     it("failureMessage: a usage error as is, an explained error's message, anything else with its stack", () => {
         assert.equal(failureMessage(new PlanUsageError("bad")), "plan: bad");
         const explained = Object.assign(new Error("told"), { __pulumiRunError: true });
@@ -94,6 +128,14 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
         it("plans a --program as stack dev into <baseDir>/out/<project>-<stack>, with the policy config given or none", () => {
             const t = resolveTarget({ program: "examples/add-a-model", config: [], format: "text", policyConfig: "x.json" }, { ...REPOSITORY_SETUP, baseDir: "/base" });
             assert.deepEqual([t.program.project, t.program.stack, t.out, t.policyConfigFile], ["team-a-llm", "dev", "/base/out/team-a-llm-dev", "x.json"]);
+        });
+
+        it("takes no policy config for an environment when the setup has no default, and refuses environments without their project", () => {
+            const noDefaults: PlanSetup = { ...REPOSITORY_SETUP, environmentPolicyConfig: undefined };
+            assert.equal(resolveTarget({ env: "dev", config: [], format: "text" }, noDefaults).policyConfigFile, undefined);
+            assert.equal(usageError(() => resolveTarget({ env: "dev", config: [], format: "text" }, { ...REPOSITORY_SETUP, environmentProjectDir: undefined })),
+                "unknown environment \"dev\": use one of dev, prod, staging, or --program <path> for another program.");
+            assert.equal(usageError(() => resolveTarget({ config: [], format: "text" }, REPOSITORY_SETUP)), "name an environment (dev, prod, staging) or a --program");
         });
 
         it("refuses an unknown environment, naming them; the installed command names --program instead", () => {
@@ -130,6 +172,18 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
                 package: { name: "ray-vllm-eks", version: "9.8.7", path: pkg, source: false },
                 main: path.join(pkg, "main.js"),
             });
+            // Without an installed root to insist on, any copy Node resolves.
+            assert.equal(packageFor(program(dir), { ...INSTALLED, installedRoot: undefined })?.package.path, pkg);
+        });
+
+        it("refuses a copy that is not the command's own, naming both", () => {
+            const dir = path.join(tmp, "installed");
+            const own = path.join(tmp, "own");
+            fs.mkdirSync(own, { recursive: true });
+            fs.writeFileSync(path.join(own, "package.json"), JSON.stringify({ name: "ray-vllm-eks", version: "1.0.0" }));
+            assert.equal(usageError(() => packageFor(program(dir), { ...INSTALLED, installedRoot: own })),
+                `the program ${path.relative(process.cwd(), path.join(dir, "index.ts"))} loads ray-vllm-eks 9.8.7 from ${path.join(dir, "node_modules", "ray-vllm-eks")}, but this command is ray-vllm-eks 1.0.0 from ${own}: `
+                + "run the project's own copy (npx ray-vllm-eks plan, from the project's folder), so the plan checks the package the program deploys with.");
         });
     });
 
@@ -168,6 +222,19 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
             ]);
         });
 
+        it("says \"no violations\" for a clean view, and adds the GitHub annotations for --format github", () => {
+            const clean = run([], []);
+            clean.findings = [{ view: "recorded", policy: "p", level: "mandatory", urn: "u", resource: "r", message: "m" } as never];
+            const lines = reportLines(clean, { ...INSTALLED, sections: [] }, "github", "/w");
+            assert.deepEqual(lines.slice(4), [
+                "policy pack (config levels.json): 21 policies, no violations",
+                "policy pack, real engine's view (config levels.json): 21 policies, no violations",
+                ...githubAnnotations(clean.findings),
+            ]);
+            assert.equal(lines.length, 7);
+            assert.equal(reportLines(clean, { ...INSTALLED, sections: [] }, "text", "/w").length, 6);
+        });
+
         it("exits 1 for a mandatory violation in either view, 0 for advisory ones only", () => {
             assert.equal(exitCode(run([violation("mandatory")], [])), 1);
             assert.equal(exitCode(run([], [violation("mandatory")])), 1);
@@ -200,6 +267,24 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
         it("packageRootOf finds the nearest folder whose package.json names the package, and fails outside one", () => {
             assert.equal(packageRootOf(path.join(ROOT, "plan"), "ray-vllm-eks"), ROOT);
             assert.throws(() => packageRootOf(os.tmpdir(), "ray-vllm-eks"), /is not inside the ray-vllm-eks package: reinstall it\.$/);
+        });
+
+        it("packageRootOf skips a nearer package.json of another name", () => {
+            const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "root-of-")));
+            try {
+                fs.mkdirSync(path.join(tmp, "inner"));
+                fs.writeFileSync(path.join(tmp, "package.json"), JSON.stringify({ name: "ray-vllm-eks" }));
+                fs.writeFileSync(path.join(tmp, "inner", "package.json"), JSON.stringify({ name: "other" }));
+                assert.equal(packageRootOf(path.join(tmp, "inner"), "ray-vllm-eks"), tmp);
+            } finally {
+                fs.rmSync(tmp, { recursive: true, force: true });
+            }
+        });
+
+        it("typeScriptLoaderFor refuses a TypeScript program when no typescript package is found from its project or the package", () => {
+            const program = { project: "p", stack: "dev", projectDir: "/nowhere", entry: "/nowhere/index.ts", config: { values: {}, secretKeys: [] } };
+            assert.equal(usageError(() => typeScriptLoaderFor(program, "/nowhere")),
+                "the program /nowhere/index.ts is TypeScript, and no typescript package is installed in its project or beside ray-vllm-eks: install it in the project (npm install --save-dev typescript), as Pulumi's TypeScript projects do.");
         });
 
         it("beforeRun loads no TypeScript for a JavaScript program", () => {

@@ -225,6 +225,7 @@ export async function runPlan(o: PlanOptions, setup: PlanSetup): Promise<PlanRun
     const cost = costEstimate(views[1].plan.resources, region);
     return {
         program, out, policyConfigFile, plan, views, findings, region, cost,
+        // Loaded by the program: a plan runs in a process of its own, where nothing else loads the package.
         ...(pkg !== undefined && require.cache[pkg.main] !== undefined ? { package: pkg.package } : {}),
         policyCount: allPolicies.length,
     };

@@ -15,8 +15,8 @@ import { plan, PlanRun, ROOT, run } from "./support/plan";
 const EXAMPLE = path.join(ROOT, "examples", "add-a-model");
 
 /** A consumer project with the example's program (a team's stack that imports the package). */
-function consumerWithExample(dir: string, extra: readonly string[] = ["typescript"]): string {
-    const installed = installConsumer(dir, extra);
+async function consumerWithExample(dir: string, extra: readonly string[] = ["typescript"]): Promise<string> {
+    const installed = await installConsumer(dir, extra);
     for (const file of ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml"]) {
         fs.copyFileSync(path.join(EXAMPLE, file), path.join(dir, file));
     }
@@ -41,11 +41,11 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
     let team: string;
     let teamCopy: string;
 
-    before(() => {
-        ({ tmp } = packOnce());
-        version = packOnce().manifest.version;
+    before(async () => {
+        ({ tmp } = await packOnce());
+        version = (await packOnce()).manifest.version;
         team = path.join(tmp, "team-a");
-        teamCopy = consumerWithExample(team);
+        teamCopy = await consumerWithExample(team);
     });
 
     it("prints its commands for --help and exits 0; prints the package's version for --version", async () => {
@@ -151,7 +151,7 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
 
     it("fails with exit 2 when the installed copy does not load, even run from inside this clone, and leaves no plan", async () => {
         const dir = path.join(tmp, "team-broken");
-        const installed = consumerWithExample(dir);
+        const installed = await consumerWithExample(dir);
         fs.writeFileSync(path.join(installed, "dist", "components", "vllm-service", "index.js"), "throw new Error(\"corrupted\");\n");
         const out = path.join(tmp, "broken-out");
         fs.mkdirSync(out);
@@ -167,7 +167,7 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
 
     it("refuses a program that loads another installed copy than the command's own, naming both", async () => {
         const dir = path.join(tmp, "team-b");
-        const other = consumerWithExample(dir);
+        const other = await consumerWithExample(dir);
         const r = await command(teamCopy, ["plan", "--program", dir], tmp);
         assert.deepEqual(outcome(r), {
             code: 2,
@@ -179,10 +179,10 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
 
     it("refuses a program whose package.json depends on the package when none is installed beside it", async () => {
         const dir = path.join(tmp, "team-uninstalled");
-        consumerWithExample(dir);
+        await consumerWithExample(dir);
         fs.rmSync(path.join(dir, "node_modules", NAME), { recursive: true });
         const r = await command(teamCopy, ["plan", "--program", dir], tmp);
-        const { tarball } = packOnce();
+        const { tarball } = await packOnce();
         assert.deepEqual(outcome(r), {
             code: 2,
             stdout: "",
@@ -192,7 +192,7 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
 
     it("refuses a TypeScript program when no typescript package is installed in its project or beside the package", async () => {
         const dir = path.join(tmp, "team-no-typescript");
-        const installed = consumerWithExample(dir, []);
+        const installed = await consumerWithExample(dir, []);
         const r = await command(installed, ["plan"], dir);
         assert.deepEqual(outcome(r), {
             code: 2,

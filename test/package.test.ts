@@ -134,10 +134,10 @@ describe("the npm package (npm pack, installed into a consumer)", function () {
     let runtime: Run;
 
     before(async () => {
-        ({ tmp, entries, manifest } = packOnce());
+        ({ tmp, entries, manifest } = await packOnce());
         consumer = path.join(tmp, "consumer");
         // @types/node: any Node.js project's; the program itself uses no Node API.
-        installed = installConsumer(consumer, ["@types/node"]);
+        installed = await installConsumer(consumer, ["@types/node"]);
         fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify(CONSUMER_TSCONFIG, null, 4));
         fs.writeFileSync(path.join(consumer, "index.ts"), CONSUMER_PROGRAM);
 

@@ -6,12 +6,11 @@
  * found here.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-import { ROOT } from "./plan";
+import { ROOT, run, startedEarly } from "./plan";
 
 export const NAME = "ray-vllm-eks";
 
@@ -41,25 +40,21 @@ export function childEnv(): NodeJS.ProcessEnv {
     return env;
 }
 
-export function runSync(command: string, args: string[], cwd: string): string {
-    const r = spawnSync(command, args, { cwd, env: childEnv(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (r.error || r.status !== 0) {
-        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with ${r.error ?? `exit ${r.status}`}:\n${r.stderr}\n${r.stdout}`);
+
+/** Runs a command to its end, and fails with its output unless it exits 0. */
+async function runChecked(command: string, args: string[], cwd: string): Promise<string> {
+    const r = await run(command, args, cwd, childEnv());
+    if (r.code !== 0) {
+        throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with exit ${r.code}:\n${r.stderr}\n${r.stdout}`);
     }
     return r.stdout;
 }
 
-let packed: Packed | undefined;
-
-/** `npm pack` of this repository (its `prepare` script builds dist/), once per test process. */
-export function packOnce(): Packed {
-    if (packed !== undefined) {
-        return packed;
-    }
+async function pack(): Promise<Packed> {
     // Realpath: os.tmpdir() may be a symlink, and the compiler and Node report real paths.
     const tmp = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "package-test-")));
     process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
-    const stdout = runSync("npm", ["pack", "--pack-destination", tmp, "--json"], ROOT);
+    const stdout = await runChecked("npm", ["pack", "--pack-destination", tmp, "--json"], ROOT);
     // npm sends lifecycle-script output to stderr, but tolerate lines before the JSON.
     const json = stdout.slice(Math.max(0, stdout.search(/^\[/m)));
     let reported: { filename: string; files: { path: string }[] }[];
@@ -73,19 +68,24 @@ export function packOnce(): Packed {
     assert.ok(fs.existsSync(tarball), `npm pack reported ${reported[0].filename}, but ${tarball} does not exist`);
     const unpacked = path.join(tmp, "unpacked");
     fs.mkdirSync(unpacked);
-    runSync("tar", ["-xzf", tarball, "-C", unpacked], tmp);
+    await runChecked("tar", ["-xzf", tarball, "-C", unpacked], tmp);
     const manifest = JSON.parse(fs.readFileSync(path.join(unpacked, "package", "package.json"), "utf8")) as PackageManifest;
-    packed = { tmp, tarball, entries: reported[0].files.map((f) => `package/${f.path}`).sort(), manifest };
-    return packed;
+    return { tmp, tarball, entries: reported[0].files.map((f) => `package/${f.path}`).sort(), manifest };
 }
+
+/**
+ * `npm pack` of this repository (its `prepare` script builds dist/), once per test process, started
+ * as the suite loads so that the build overlaps the other test files.
+ */
+export const packOnce = startedEarly(pack);
 
 /**
  * A consumer project in `dir`: node_modules/ray-vllm-eks, a copy of the packed package, the
  * package's declared dependencies and `extra` packages linked from this repository's node_modules,
  * and a package.json that depends on the tarball. Returns the installed package's folder.
  */
-export function installConsumer(dir: string, extra: readonly string[] = []): string {
-    const { tmp, tarball, manifest } = packOnce();
+export async function installConsumer(dir: string, extra: readonly string[] = []): Promise<string> {
+    const { tmp, tarball, manifest } = await packOnce();
     const installed = path.join(dir, "node_modules", NAME);
     fs.mkdirSync(path.dirname(installed), { recursive: true });
     fs.cpSync(path.join(tmp, "unpacked", "package"), installed, { recursive: true });

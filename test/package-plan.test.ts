@@ -11,6 +11,7 @@ import * as path from "path";
 
 import { childEnv, installConsumer, NAME, packOnce } from "./support/package";
 import { plan, PlanRun, ROOT, run } from "./support/plan";
+import { INSTALLED_HELP, INSTALLED_USAGE } from "./support/plan-help";
 
 const EXAMPLE = path.join(ROOT, "examples", "add-a-model");
 
@@ -80,25 +81,7 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
     it("prints the plan's help for plan --help: the options of npm run plan, without environments, the program defaulting to the current folder", async () => {
         assert.deepEqual(outcome(await command(teamCopy, ["plan", "--help"], team)), {
             code: 0,
-            stdout: [
-                "usage: ray-vllm-eks plan [--program <path>] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]",
-                "",
-                "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
-                "Pulumi CLI), evaluates the ray-vllm-eks policy pack over it, and prints its GPU budget, serving",
-                "capacity and cost.",
-                "",
-                "  --program <path>         the program: a folder with Pulumi.yaml or index.ts, or a .ts file (default: .)",
-                "  --stack <name>           the stack to plan it as (default: dev), with its Pulumi.<stack>.yaml",
-                "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
-                "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
-                "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<project>-<stack>)",
-                "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
-                "  --help, -h               this help",
-                "",
-                "Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a",
-                "program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.",
-                "",
-            ].join("\n"),
+            stdout: `${INSTALLED_HELP}\n`,
             stderr: "",
         });
     });
@@ -108,7 +91,7 @@ describe("the installed command `ray-vllm-eks plan` (packed, installed into cons
         assert.deepEqual(outcome(r), {
             code: 2,
             stdout: "",
-            stderr: "plan: unexpected argument \"dev\"\nusage: ray-vllm-eks plan [--program <path>] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]\n",
+            stderr: `plan: unexpected argument "dev"\n${INSTALLED_USAGE}\n`,
         });
     });
 

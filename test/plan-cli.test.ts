@@ -15,6 +15,7 @@ import { githubAnnotations } from "../plan/findings";
 import { exitCode, packageLine, reportLines } from "../plan/report";
 import { PlanRun, PlanSetup, packageFor, resolveTarget } from "../plan/run";
 import { REPOSITORY_SETUP, ROOT } from "../scripts/repository";
+import { INSTALLED_HELP, INSTALLED_USAGE, REPOSITORY_HELP, REPOSITORY_USAGE } from "./support/plan-help";
 
 const INSTALLED: PlanSetup = installedSetup("/opt/team/node_modules/ray-vllm-eks", "/work/team");
 
@@ -61,41 +62,13 @@ describe("the plan's command line, in process (plan/cli.ts, plan/run.ts, plan/re
     });
 
     it("usage: the repository's two forms; the installed command's one", () => {
-        assert.equal(usage(REPOSITORY_SETUP), "usage: npm run plan -- <env> [--format text|github]\n       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]");
-        assert.equal(usage(INSTALLED), "usage: ray-vllm-eks plan [--program <path>] [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]");
+        assert.equal(usage(REPOSITORY_SETUP), REPOSITORY_USAGE);
+        assert.equal(usage(INSTALLED), INSTALLED_USAGE);
     });
 
     it("help: the installed command's options without environments or default policy configs; the repository's with them", () => {
-        assert.equal(help(INSTALLED), [
-            usage(INSTALLED),
-            "",
-            "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
-            "Pulumi CLI), evaluates the ray-vllm-eks policy pack over it, and prints its GPU budget, serving",
-            "capacity and cost.",
-            "",
-            "  --program <path>         the program: a folder with Pulumi.yaml or index.ts, or a .ts file (default: .)",
-            "  --stack <name>           the stack to plan it as (default: dev), with its Pulumi.<stack>.yaml",
-            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
-            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
-            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<project>-<stack>)",
-            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
-            "  --help, -h               this help",
-            "",
-            "Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a",
-            "program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.",
-        ].join("\n"));
-        const repository = help(REPOSITORY_SETUP).split("\n");
-        assert.deepEqual(repository.slice(7, 16), [
-            "  <env>                    an environment of programs/ (dev, prod, staging), as the stack of that name",
-            "  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file",
-            "  --stack <name>           the stack to plan it as (default: the environment, or dev), with its Pulumi.<stack>.yaml",
-            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
-            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
-            "                           (default for an environment: policy/config/<env>.json)",
-            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<env>, or",
-            "                           out/<project>-<stack> for a --program)",
-            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
-        ]);
+        assert.equal(help(INSTALLED), INSTALLED_HELP);
+        assert.equal(help(REPOSITORY_SETUP), REPOSITORY_HELP);
     });
 
     it("failureMessage: a usage error as is, an explained error's message, anything else with its stack", () => {

@@ -5,9 +5,8 @@ import * as path from "path";
 import * as YAML from "yaml";
 
 import { filesBelow, plan, PlanRun, ROOT } from "./support/plan";
+import { REPOSITORY_HELP, REPOSITORY_USAGE } from "./support/plan-help";
 
-const USAGE = `usage: npm run plan -- <env> [--format text|github]
-       npm run plan -- --program <path> [--stack <name>] [--config key=value ...] [--policy-config <file>] [--out <dir>] [--format text|github]`;
 
 describe("the offline plan (npm run plan)", () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
@@ -376,11 +375,11 @@ describe("the offline plan (npm run plan)", () => {
                 + "  - models[0].maxReplica is not a field of a model: did you mean maxReplicas?\n"
                 + "Each model is an object of the fields docs/operations.md lists (Pulumi.yaml describes the key).\n",
         },
-        { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${USAGE}\n` },
+        { title: "no environment or program", args: [], stderr: `plan: name an environment (dev, prod, staging) or a --program\n${REPOSITORY_USAGE}\n` },
         { title: "an unknown environment", args: ["qa"], stderr: `plan: unknown environment "qa": use one of dev, prod, staging, or --program <path> for another program.\n` },
-        { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${USAGE}\n` },
-        { title: "an unknown flag", args: ["dev", "--preview"], stderr: `plan: unexpected argument "--preview"\n${USAGE}\n` },
-        { title: "a flag without its value", args: ["--program"], stderr: `plan: --program needs a value\n${USAGE}\n` },
+        { title: "an environment and a program", args: ["dev", "--program", "programs/dev"], stderr: `plan: give an environment or --program, not both\n${REPOSITORY_USAGE}\n` },
+        { title: "an unknown flag", args: ["dev", "--preview"], stderr: `plan: unexpected argument "--preview"\n${REPOSITORY_USAGE}\n` },
+        { title: "a flag without its value", args: ["--program"], stderr: `plan: --program needs a value\n${REPOSITORY_USAGE}\n` },
         {
             title: "a program that does not exist",
             args: ["--program", "nowhere"],
@@ -420,28 +419,7 @@ describe("the offline plan (npm run plan)", () => {
     }
 
     it("prints its help to stdout and exits 0 for --help and -h", async () => {
-        const help = [
-            USAGE,
-            "",
-            "Plans a Pulumi TypeScript program offline, under Pulumi's mock engine (no cloud credentials, no",
-            "Pulumi CLI), evaluates the ray-vllm-eks policy pack over it, and prints its GPU budget, serving",
-            "capacity and cost.",
-            "",
-            "  <env>                    an environment of programs/ (dev, prod, staging), as the stack of that name",
-            "  --program <path>         another program: a folder with Pulumi.yaml or index.ts, or a .ts file",
-            "  --stack <name>           the stack to plan it as (default: the environment, or dev), with its Pulumi.<stack>.yaml",
-            "  --config, -c key=value   a config value over Pulumi.<stack>.yaml's, as pulumi preview -c (repeatable)",
-            "  --policy-config <file>   policy enforcement levels, as pulumi preview --policy-pack-config",
-            "                           (default for an environment: policy/config/<env>.json)",
-            "  --out <dir>              where plan.json, manifests/ and helm/ go (default: out/<env>, or",
-            "                           out/<project>-<stack> for a --program)",
-            "  --format text|github     github: print the policy findings as GitHub Actions annotations too",
-            "  --help, -h               this help",
-            "",
-            "Exit codes: 0 planned (advisory violations are printed); 1 a mandatory policy violation; 2 a",
-            "program or usage error. A run that fails leaves no plan.json, manifests/ or helm/ in the output folder.",
-            "",
-        ].join("\n");
+        const help = `${REPOSITORY_HELP}\n`;
         const [long, short] = await Promise.all([plan("--help"), plan("dev", "-h")]);
         assert.deepEqual({ code: long.code, stdout: long.stdout, stderr: long.stderr }, { code: 0, stdout: help, stderr: "" });
         assert.deepEqual({ code: short.code, stdout: short.stdout, stderr: short.stderr }, { code: 0, stdout: help, stderr: "" });
